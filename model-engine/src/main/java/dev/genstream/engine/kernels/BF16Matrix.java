@@ -1,0 +1,44 @@
+package dev.genstream.engine.kernels;
+
+import dev.genstream.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+final class BF16Matrix extends WeightMatrix {
+    BF16Matrix(String name, MemorySegment data, int rows, int cols) {
+        super(name, data, rows, cols);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.BF16;
+    }
+
+    @Override
+    public float dot(int row, float[] x, int xOff) {
+        long base = (long) row * cols * 2;
+        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0;
+        int i = 0;
+        for (int end = cols - 2 * Vec.LANES; i <= end; i += 2 * Vec.LANES) {
+            a0 = Vec.bf16x8(data, base + 2L * i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
+            a1 = Vec.bf16x8(data, base + 2L * i + 16).fma(FloatVector.fromArray(Vec.F, x, xOff + i + 8), a1);
+        }
+        for (int end = cols - Vec.LANES; i <= end; i += Vec.LANES) {
+            a0 = Vec.bf16x8(data, base + 2L * i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
+        }
+        float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) sum += bf16(base + 2L * i) * x[xOff + i];
+        return sum;
+    }
+
+    private float bf16(long offset) {
+        return Float.intBitsToFloat((data.get(Vec.SHORT_LE, offset) & 0xffff) << 16);
+    }
+
+    @Override
+    public void readRow(int row, float[] dst, int dstOff) {
+        long base = (long) row * cols * 2;
+        for (int i = 0; i < cols; i++) dst[dstOff + i] = bf16(base + 2L * i);
+    }
+}

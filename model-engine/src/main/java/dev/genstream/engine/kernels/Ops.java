@@ -1,0 +1,93 @@
+package dev.genstream.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Elementwise and small-vector kernels on float arrays. Every reduction runs in one fixed order. */
+public final class Ops {
+    private Ops() {}
+
+    /** a · b over n floats. */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(Vec.F);
+        int i = 0;
+        for (int end = n - Vec.LANES; i <= end; i += Vec.LANES) {
+            acc = FloatVector.fromArray(Vec.F, a, aOff + i).fma(FloatVector.fromArray(Vec.F, b, bOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        return sum;
+    }
+
+    /** y += a * x over n floats. */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        FloatVector va = FloatVector.broadcast(Vec.F, a);
+        for (int end = n - Vec.LANES; i <= end; i += Vec.LANES) {
+            FloatVector.fromArray(Vec.F, x, xOff + i).fma(va, FloatVector.fromArray(Vec.F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += a * x[xOff + i];
+    }
+
+    /** y += x over n floats. */
+    public static void add(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) y[yOff + i] += x[xOff + i];
+    }
+
+    /** out = x / sqrt(mean(x²) + eps) * w. */
+    public static void rmsNorm(float[] out, int outOff, float[] x, int xOff, float[] w, int n, float eps) {
+        float ss = dot(x, xOff, x, xOff, n);
+        float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
+        for (int i = 0; i < n; i++) out[outOff + i] = w[i] * (x[xOff + i] * inv);
+    }
+
+    /** out = (x - mean) / sqrt(var + eps) * w + b. */
+    public static void layerNorm(float[] out, int outOff, float[] x, int xOff, float[] w, float[] b, int n, float eps) {
+        float sum = 0;
+        for (int i = 0; i < n; i++) sum += x[xOff + i];
+        float mean = sum / n;
+        float var = 0;
+        for (int i = 0; i < n; i++) {
+            float d = x[xOff + i] - mean;
+            var += d * d;
+        }
+        float inv = (float) (1.0 / Math.sqrt(var / n + eps));
+        for (int i = 0; i < n; i++) out[outOff + i] = (x[xOff + i] - mean) * inv * w[i] + b[i];
+    }
+
+    /** In-place softmax over x[off .. off+n). */
+    public static void softmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (int i = 0; i < n; i++) x[off + i] *= inv;
+    }
+
+    /** SwiGLU: gate = silu(gate) * up, over n floats. */
+    public static void siluMul(float[] gate, int gOff, float[] up, int uOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gate[gOff + i];
+            gate[gOff + i] = g / (1f + (float) Math.exp(-g)) * up[uOff + i];
+        }
+    }
+
+    /** GELU, tanh approximation (GPT-2's "gelu_new"), in place. */
+    public static void geluTanh(float[] x, int off, int n) {
+        final float c = (float) Math.sqrt(2.0 / Math.PI);
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            x[off + i] = 0.5f * v * (1f + (float) Math.tanh(c * (v + 0.044715f * v * v * v)));
+        }
+    }
+
+    /** x[off ..] += bias. */
+    public static void addBias(float[] x, int off, float[] bias) {
+        add(bias, 0, x, off, bias.length);
+    }
+}

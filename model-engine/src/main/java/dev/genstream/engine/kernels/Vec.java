@@ -1,0 +1,56 @@
+package dev.genstream.engine.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Species and loads shared by the kernels. The width is pinned to 256 bits, not the machine's preferred one,
+ * so the reduction order (and therefore every logit) is the same on AVX2 and AVX-512 machines.
+ */
+final class Vec {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
+    static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
+    static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    static final int LANES = F.length();
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+
+    private Vec() {}
+
+    static float f16(MemorySegment seg, long offset) {
+        return Float.float16ToFloat(seg.get(SHORT_LE, offset));
+    }
+
+    /** Eight bf16 values widened to float: bf16 is the top half of a float32. */
+    static FloatVector bf16x8(MemorySegment seg, long offset) {
+        ShortVector h = ShortVector.fromMemorySegment(S, seg, offset, LE);
+        return ((IntVector) h.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /**
+     * Eight f16 values widened to float. Shifting the magnitude into float position and scaling by 2^112 is
+     * exact for normal and subnormal halves; inf/NaN weights are not representable this way (none occur in models).
+     */
+    static FloatVector f16x8(MemorySegment seg, long offset) {
+        ShortVector h = ShortVector.fromMemorySegment(S, seg, offset, LE);
+        IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
+        FloatVector mag = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    /** Eight signed bytes widened to float. */
+    static FloatVector i8x8(MemorySegment seg, long offset) {
+        return (FloatVector) ByteVector.fromMemorySegment(B64, seg, offset, LE).convertShape(VectorOperators.B2F, F, 0);
+    }
+}

@@ -1,0 +1,249 @@
+package dev.genstream.engine.model;
+
+import dev.genstream.engine.kernels.Ops;
+import dev.genstream.engine.kernels.Parallel;
+import dev.genstream.engine.kernels.Rope;
+import dev.genstream.engine.kernels.WeightMatrix;
+import java.util.List;
+
+/**
+ * The decoder forward pass, shared by every architecture. One call runs a batch of rows: the new tokens of
+ * one or more sequences, each at its own position in its own KV cache. Prefill (many rows of one sequence),
+ * batched decode (one row of each of many sequences) and any mix are the same code, and every output value
+ * is computed the same way whatever else is in the batch. For each layer:
+ * <pre>
+ *   h = x + Attn(Norm(x))
+ *   x = h + FFN(Norm(h))
+ * </pre>
+ * then {@code logits = W · Norm(x)}. Not thread-safe: one caller at a time (the scheduler).
+ */
+public final class Transformer {
+    /** One sequence's part of a batch: the tokens to append to its cache, and whether to return every row's logits. */
+    public record Step(KvCache cache, int[] tokens, boolean allLogits) {
+        public Step(KvCache cache, int[] tokens) {
+            this(cache, tokens, false);
+        }
+    }
+
+    private final ModelConfig c;
+    private final Weights w;
+    private final Rope rope;
+    private final Parallel parallel;
+    private final float attentionScale;
+    private Workspace ws;
+
+    public Transformer(ModelConfig config, Weights weights, Parallel parallel) {
+        this.c = config;
+        this.w = weights;
+        this.parallel = parallel;
+        this.rope = config.arch().positions() == Architecture.Positions.LEARNED ? null
+                : new Rope(config.arch().positions().ropeLayout(), config.ropeDim(), config.ropeTheta(), weights.ropeFreqFactors());
+        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.ws = new Workspace(0);
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    public KvCache newCache(int capacity) {
+        return new KvCache(c, capacity);
+    }
+
+    /**
+     * Appends each step's tokens to its cache and returns, per step, the logits of its last token
+     * ({@code [vocab]}) or of all its tokens ({@code [tokens * vocab]}) when it asked for all.
+     */
+    public synchronized float[][] forward(List<Step> batch) {
+        Rows rows = Rows.of(batch, c);
+        int n = rows.count();
+        if (ws.rows < n) ws = new Workspace(n);
+        float[] x = ws.x;
+
+        embed(rows, x);
+        for (int l = 0; l < c.layers(); l++) {
+            Weights.Layer layer = w.layers()[l];
+            norm(layer.attnNorm(), x, ws.xb, n);
+            attention(l, layer, rows);
+            Ops.add(ws.out, 0, x, 0, n * c.dim());
+            norm(layer.ffnNorm(), x, ws.xb, n);
+            ffn(layer, n);
+            Ops.add(ws.out, 0, x, 0, n * c.dim());
+        }
+        for (Step s : batch) s.cache().advance(s.tokens().length);
+        return logits(batch, rows, x);
+    }
+
+    private void embed(Rows rows, float[] x) {
+        for (int r = 0; r < rows.count(); r++) {
+            int token = rows.token[r];
+            if (token < 0 || token >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+            }
+            w.tokenEmbedding().readRow(token, x, r * c.dim());
+            if (w.positionEmbedding() != null) {
+                if (rows.pos[r] >= w.positionEmbedding().rows()) {
+                    throw new ContextOverflowException(rows.pos[r], 1, w.positionEmbedding().rows());
+                }
+                w.positionEmbedding().readRow(rows.pos[r], ws.xb, 0);
+                Ops.add(ws.xb, 0, x, r * c.dim(), c.dim());
+            }
+        }
+    }
+
+    private void norm(Weights.NormWeights nw, float[] in, float[] out, int n) {
+        for (int r = 0; r < n; r++) normRow(nw, in, r, out, r);
+    }
+
+    private void normRow(Weights.NormWeights nw, float[] in, int inRow, float[] out, int outRow) {
+        int d = c.dim();
+        if (c.arch().norm() == Architecture.Norm.RMS) {
+            Ops.rmsNorm(out, outRow * d, in, inRow * d, nw.weight(), d, c.normEps());
+        } else {
+            Ops.layerNorm(out, outRow * d, in, inRow * d, nw.weight(), nw.bias(), d, c.normEps());
+        }
+    }
+
+    /** out = in · Wᵀ + bias for n rows. */
+    private void project(WeightMatrix m, float[] bias, float[] in, int n, float[] out) {
+        m.matmul(in, n, out, parallel);
+        if (bias != null) {
+            for (int r = 0; r < n; r++) Ops.addBias(out, r * m.rows(), bias);
+        }
+    }
+
+    private void attention(int l, Weights.Layer layer, Rows rows) {
+        int n = rows.count(), qDim = c.qDim(), kvDim = c.kvDim();
+        if (layer.wqkv() != null) {
+            project(layer.wqkv(), layer.bqkv(), ws.xb, n, ws.qkv);
+            int stride = qDim + 2 * kvDim;
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(ws.qkv, r * stride, ws.q, r * qDim, qDim);
+                System.arraycopy(ws.qkv, r * stride + qDim, ws.k, r * kvDim, kvDim);
+                System.arraycopy(ws.qkv, r * stride + qDim + kvDim, ws.v, r * kvDim, kvDim);
+            }
+        } else {
+            project(layer.wq(), layer.bq(), ws.xb, n, ws.q);
+            project(layer.wk(), layer.bk(), ws.xb, n, ws.k);
+            project(layer.wv(), layer.bv(), ws.xb, n, ws.v);
+        }
+        for (int r = 0; r < n; r++) {
+            if (rope != null) {
+                rope.angles(rows.pos[r], ws.cos, ws.sin);
+                rope.apply(ws.q, r * qDim, c.heads(), c.headDim(), ws.cos, ws.sin);
+                rope.apply(ws.k, r * kvDim, c.kvHeads(), c.headDim(), ws.cos, ws.sin);
+            }
+            KvCache cache = rows.cache[r];
+            System.arraycopy(ws.k, r * kvDim, cache.keys(l), rows.pos[r] * kvDim, kvDim);
+            System.arraycopy(ws.v, r * kvDim, cache.values(l), rows.pos[r] * kvDim, kvDim);
+        }
+        parallel.forRange(n * c.heads(), (from, to) -> {
+            float[] scores = new float[rows.maxPos + 1];
+            for (int i = from; i < to; i++) attendHead(l, i / c.heads(), i % c.heads(), rows, scores);
+        });
+        project(layer.wo(), layer.bo(), ws.att, n, ws.out);
+    }
+
+    /** softmax(q·Kᵀ·scale) · V for one head of one row, over its own sequence's positions 0..pos. */
+    private void attendHead(int l, int r, int h, Rows rows, float[] scores) {
+        int hd = c.headDim(), kvDim = c.kvDim();
+        int kvOff = (h / (c.heads() / c.kvHeads())) * hd;
+        int qOff = r * c.qDim() + h * hd;
+        float[] keys = rows.cache[r].keys(l), values = rows.cache[r].values(l);
+        int len = rows.pos[r] + 1;
+        for (int p = 0; p < len; p++) {
+            scores[p] = Ops.dot(ws.q, qOff, keys, p * kvDim + kvOff, hd) * attentionScale;
+        }
+        Ops.softmax(scores, 0, len);
+        java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
+        for (int p = 0; p < len; p++) Ops.axpy(scores[p], values, p * kvDim + kvOff, ws.att, qOff, hd);
+    }
+
+    private void ffn(Weights.Layer layer, int n) {
+        int f = c.ffnDim();
+        if (c.arch().ffn() == Architecture.Ffn.SWIGLU) {
+            project(layer.wGate(), layer.bGate(), ws.xb, n, ws.hb);
+            project(layer.wUp(), layer.bUp(), ws.xb, n, ws.hb2);
+            Ops.siluMul(ws.hb, 0, ws.hb2, 0, n * f);
+        } else {
+            project(layer.wUp(), layer.bUp(), ws.xb, n, ws.hb);
+            Ops.geluTanh(ws.hb, 0, n * f);
+        }
+        project(layer.wDown(), layer.bDown(), ws.hb, n, ws.out);
+    }
+
+    /** Only rows whose logits were asked for go through the (large) output matrix. */
+    private float[][] logits(List<Step> batch, Rows rows, float[] x) {
+        int vocab = c.vocabSize();
+        int wanted = 0;
+        for (Step s : batch) wanted += s.allLogits() ? s.tokens().length : 1;
+        float[] selected = new float[wanted * c.dim()];
+        int k = 0, first = 0;
+        for (Step s : batch) {
+            int len = s.tokens().length;
+            for (int j = s.allLogits() ? 0 : len - 1; j < len; j++) normRow(w.outputNorm(), x, first + j, selected, k++);
+            first += len;
+        }
+        float[] all = new float[wanted * vocab];
+        w.output().matmul(selected, wanted, all, parallel);
+        float[][] result = new float[batch.size()][];
+        int offset = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Step s = batch.get(i);
+            int size = (s.allLogits() ? s.tokens().length : 1) * vocab;
+            result[i] = batch.size() == 1 ? all : java.util.Arrays.copyOfRange(all, offset, offset + size);
+            offset += size;
+        }
+        return result;
+    }
+
+    /** Flattened rows of a batch: each row's token, position and cache. */
+    private record Rows(int[] token, int[] pos, KvCache[] cache, int maxPos) {
+        int count() {
+            return token.length;
+        }
+
+        static Rows of(List<Step> batch, ModelConfig c) {
+            int n = 0;
+            for (Step s : batch) {
+                if (s.tokens().length == 0) throw new IllegalArgumentException("a batch step has no tokens");
+                s.cache().reserve(s.tokens().length);
+                n += s.tokens().length;
+            }
+            int[] token = new int[n], pos = new int[n];
+            KvCache[] cache = new KvCache[n];
+            int r = 0, maxPos = 0;
+            for (Step s : batch) {
+                for (int j = 0; j < s.tokens().length; j++, r++) {
+                    token[r] = s.tokens()[j];
+                    pos[r] = s.cache().length() + j;
+                    cache[r] = s.cache();
+                    maxPos = Math.max(maxPos, pos[r]);
+                }
+            }
+            return new Rows(token, pos, cache, maxPos);
+        }
+    }
+
+    /** Scratch buffers sized for a number of rows, reused across calls. */
+    private final class Workspace {
+        final int rows;
+        final float[] x, xb, q, k, v, qkv, att, out, hb, hb2, cos, sin;
+
+        Workspace(int rows) {
+            this.rows = rows;
+            x = new float[rows * c.dim()];
+            xb = new float[Math.max(rows, 1) * c.dim()];
+            q = new float[rows * c.qDim()];
+            k = new float[rows * c.kvDim()];
+            v = new float[rows * c.kvDim()];
+            qkv = c.arch().fusedQkv() ? new float[rows * (c.qDim() + 2 * c.kvDim())] : null;
+            att = new float[rows * c.qDim()];
+            out = new float[rows * c.dim()];
+            hb = new float[rows * c.ffnDim()];
+            hb2 = new float[rows * c.ffnDim()];
+            cos = new float[c.ropeDim() / 2];
+            sin = new float[c.ropeDim() / 2];
+        }
+    }
+}

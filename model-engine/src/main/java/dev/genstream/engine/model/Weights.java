@@ -1,0 +1,92 @@
+package dev.genstream.engine.model;
+
+import dev.genstream.engine.gguf.GgmlType;
+import dev.genstream.engine.gguf.GgufFile;
+import dev.genstream.engine.gguf.GgufFormatException;
+import dev.genstream.engine.gguf.GgufTensor;
+import dev.genstream.engine.kernels.WeightMatrix;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The tensors of a model. Matrices stay views of the mapped file; the small vectors (norms, biases) are
+ * copied to float arrays. A missing optional tensor is null.
+ */
+public record Weights(
+        WeightMatrix tokenEmbedding,
+        WeightMatrix positionEmbedding,
+        Layer[] layers,
+        NormWeights outputNorm,
+        WeightMatrix output,
+        float[] ropeFreqFactors) {
+
+    /** Scale and (LayerNorm only) shift of one normalization. */
+    public record NormWeights(float[] weight, float[] bias) {}
+
+    public record Layer(
+            NormWeights attnNorm,
+            WeightMatrix wq, float[] bq,
+            WeightMatrix wk, float[] bk,
+            WeightMatrix wv, float[] bv,
+            WeightMatrix wqkv, float[] bqkv,
+            WeightMatrix wo, float[] bo,
+            NormWeights ffnNorm,
+            WeightMatrix wGate, float[] bGate,
+            WeightMatrix wUp, float[] bUp,
+            WeightMatrix wDown, float[] bDown) {}
+
+    public static Weights load(GgufFile f, ModelConfig c) {
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String b = "blk." + i + ".";
+            boolean fused = c.arch().fusedQkv();
+            layers[i] = new Layer(
+                    norm(f, b + "attn_norm", c.dim()),
+                    fused ? null : matrix(f, b + "attn_q.weight", c.qDim(), c.dim()), vector(f, b + "attn_q.bias", c.qDim()),
+                    fused ? null : matrix(f, b + "attn_k.weight", c.kvDim(), c.dim()), vector(f, b + "attn_k.bias", c.kvDim()),
+                    fused ? null : matrix(f, b + "attn_v.weight", c.kvDim(), c.dim()), vector(f, b + "attn_v.bias", c.kvDim()),
+                    fused ? matrix(f, b + "attn_qkv.weight", c.qDim() + 2 * c.kvDim(), c.dim()) : null,
+                    vector(f, b + "attn_qkv.bias", c.qDim() + 2 * c.kvDim()),
+                    matrix(f, b + "attn_output.weight", c.dim(), c.qDim()), vector(f, b + "attn_output.bias", c.dim()),
+                    norm(f, b + "ffn_norm", c.dim()),
+                    c.arch().ffn() == Architecture.Ffn.SWIGLU ? matrix(f, b + "ffn_gate.weight", c.ffnDim(), c.dim()) : null,
+                    vector(f, b + "ffn_gate.bias", c.ffnDim()),
+                    matrix(f, b + "ffn_up.weight", c.ffnDim(), c.dim()), vector(f, b + "ffn_up.bias", c.ffnDim()),
+                    matrix(f, b + "ffn_down.weight", c.dim(), c.ffnDim()), vector(f, b + "ffn_down.bias", c.dim()));
+        }
+        WeightMatrix embedding = matrix(f, "token_embd.weight", c.vocabSize(), c.dim());
+        WeightMatrix output = f.hasTensor("output.weight") ? matrix(f, "output.weight", c.vocabSize(), c.dim()) : embedding;
+        WeightMatrix positions = c.arch().positions() == Architecture.Positions.LEARNED
+                ? matrix(f, "position_embd.weight", -1, c.dim()) : null;
+        float[] ropeFreqs = f.hasTensor("rope_freqs.weight") ? vector(f, "rope_freqs.weight", c.ropeDim() / 2) : null;
+        return new Weights(embedding, positions, layers, norm(f, "output_norm", c.dim()), output, ropeFreqs);
+    }
+
+    private static WeightMatrix matrix(GgufFile f, String name, int rows, int cols) {
+        WeightMatrix m = WeightMatrix.of(f.tensor(name));
+        if ((rows >= 0 && m.rows() != rows) || m.cols() != cols) {
+            throw new GgufFormatException(name + " is [" + m.rows() + " x " + m.cols() + "], expected ["
+                    + (rows < 0 ? "?" : rows) + " x " + cols + "]");
+        }
+        return m;
+    }
+
+    private static NormWeights norm(GgufFile f, String prefix, int n) {
+        float[] w = vector(f, prefix + ".weight", n);
+        if (w == null) throw new GgufFormatException("missing tensor " + prefix + ".weight");
+        return new NormWeights(w, vector(f, prefix + ".bias", n));
+    }
+
+    /** An optional small F32 vector, copied out of the mapping; null when the file has no such tensor. */
+    private static float[] vector(GgufFile f, String name, int n) {
+        if (!f.hasTensor(name)) return null;
+        GgufTensor t = f.tensor(name);
+        if (t.elements() != n) throw new GgufFormatException(name + " has " + t.elements() + " values, expected " + n);
+        if (t.type() == GgmlType.F32) {
+            return t.data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
+        }
+        float[] v = new float[n];
+        WeightMatrix.of(t).readRow(0, v, 0);
+        return v;
+    }
+}
