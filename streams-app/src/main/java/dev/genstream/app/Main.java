@@ -1,18 +1,38 @@
 package dev.genstream.app;
 
+import dev.genstream.app.cli.GenerateCommand;
+import dev.genstream.app.cli.LogitsCommand;
+import dev.genstream.app.cli.TokenizeCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The genstream command line. */
+/** The genstream command line. Errors print as one line; GENSTREAM_DEBUG=1 adds the stack trace. */
 @Command(name = "genstream", mixinStandardHelpOptions = true, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, LogitsCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (System.getenv("GENSTREAM_DEBUG") != null) e.printStackTrace();
+            cmd.getErr().println("genstream " + cmd.getCommandName() + ": " + describe(e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof UncheckedIOException u) e = u.getCause();
+        if (e instanceof NoSuchFileException n) return "no such file: " + n.getFile();
+        if (e instanceof IOException) return "I/O error: " + e.getMessage();
+        String msg = e.getMessage();
+        return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
     }
 }

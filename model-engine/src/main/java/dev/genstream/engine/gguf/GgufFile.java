@@ -96,16 +96,17 @@ public final class GgufFile implements AutoCloseable {
         long dataStart = align(in.position(), alignment);
         Map<String, GgufTensor> tensors = new LinkedHashMap<>();
         for (Info info : infos) {
-            long elements = 1;
-            for (long d : info.dims) elements = Math.multiplyExact(elements, d);
             long bytes;
             try {
+                long elements = 1;
+                for (long d : info.dims) elements = Math.multiplyExact(elements, d);
                 bytes = info.type.bytesFor(elements);
-            } catch (IllegalArgumentException e) {
-                throw new GgufFormatException("tensor " + info.name + ": " + e.getMessage());
+            } catch (ArithmeticException | IllegalArgumentException e) {
+                throw new GgufFormatException("tensor " + info.name + " has impossible dimensions " + java.util.Arrays.toString(info.dims)
+                        + " for type " + info.type + ": " + e.getMessage());
             }
             long start = dataStart + info.offset;
-            if (info.offset < 0 || start + bytes > file.byteSize()) {
+            if (info.offset < 0 || info.offset > file.byteSize() || bytes > file.byteSize() - start) {
                 throw new GgufFormatException("tensor " + info.name + " (" + bytes + " bytes at " + start
                         + ") runs past the end of the file (" + file.byteSize() + " bytes): the file is truncated");
             }

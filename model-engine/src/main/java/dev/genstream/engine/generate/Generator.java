@@ -1,0 +1,71 @@
+package dev.genstream.engine.generate;
+
+import dev.genstream.engine.model.Model;
+import dev.genstream.engine.model.Transformer;
+import dev.genstream.engine.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Runs generations to completion, all live sequences in one forward pass per step. */
+public final class Generator {
+    /** The outcome of one generation, with the counts and timings a stats line needs. */
+    public record Result(String text, FinishReason finishReason, int[] tokens, int promptTokens, long prefillNanos, long decodeNanos) {
+        public double prefillTokensPerSecond() {
+            return prefillNanos == 0 ? 0 : promptTokens * 1e9 / prefillNanos;
+        }
+
+        /** Tokens sampled after the first, over the time spent producing them. */
+        public double decodeTokensPerSecond() {
+            return decodeNanos == 0 ? 0 : (tokens.length - 1) * 1e9 / decodeNanos;
+        }
+    }
+
+    private final Model model;
+    private final Tokenizer tokenizer;
+    private final int contextSize;
+
+    public Generator(Model model, Tokenizer tokenizer, int contextSize) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.contextSize = contextSize;
+    }
+
+    public Sequence newSequence(int[] prompt, GenerationParams params) {
+        return new Sequence(tokenizer, prompt, params, model.transformer().newCache(contextSize));
+    }
+
+    /** Generates from one prompt, handing each token to {@code onToken} as it is sampled. */
+    public Result generate(int[] prompt, GenerationParams params, Consumer<TokenOutput> onToken) {
+        Sequence seq = newSequence(prompt, params);
+        long start = System.nanoTime();
+        long firstToken = 0;
+        while (!seq.finished()) {
+            float[] logits = model.transformer().forward(List.of(seq.step()))[0];
+            TokenOutput out = seq.accept(logits);
+            if (firstToken == 0) firstToken = System.nanoTime();
+            onToken.accept(out);
+        }
+        long end = System.nanoTime();
+        return new Result(seq.text(), seq.finishReason(), seq.generatedTokens(), prompt.length, firstToken - start, end - firstToken);
+    }
+
+    /**
+     * Steps every sequence together until all have finished: one forward pass per step for all that are live,
+     * so weights are read once per step for the whole batch.
+     */
+    public void runBatch(List<Sequence> sequences, List<Consumer<TokenOutput>> listeners) {
+        List<Integer> live = new ArrayList<>();
+        for (int i = 0; i < sequences.size(); i++) if (!sequences.get(i).finished()) live.add(i);
+        while (!live.isEmpty()) {
+            List<Transformer.Step> steps = new ArrayList<>(live.size());
+            for (int i : live) steps.add(sequences.get(i).step());
+            float[][] logits = model.transformer().forward(steps);
+            for (int j = 0; j < live.size(); j++) {
+                int i = live.get(j);
+                listeners.get(i).accept(sequences.get(i).accept(logits[j]));
+            }
+            live.removeIf(i -> sequences.get(i).finished());
+        }
+    }
+}

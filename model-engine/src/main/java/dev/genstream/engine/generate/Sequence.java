@@ -1,0 +1,108 @@
+package dev.genstream.engine.generate;
+
+import dev.genstream.engine.model.KvCache;
+import dev.genstream.engine.model.Transformer;
+import dev.genstream.engine.sampling.SampleResult;
+import dev.genstream.engine.sampling.Sampler;
+import dev.genstream.engine.tokenizer.StreamingDecoder;
+import dev.genstream.engine.tokenizer.Tokenizer;
+import java.util.Arrays;
+
+/**
+ * One generation in progress: its tokens, KV cache, sampler and stop state. A scheduler asks it for its next
+ * batch {@link #step()}, runs the forward pass, and hands the logits back to {@link #accept(float[])}.
+ */
+public final class Sequence {
+    private final GenerationParams params;
+    private final KvCache cache;
+    private final Sampler sampler;
+    private final StreamingDecoder decoder;
+    private final StopMatcher stop;
+    private final Tokenizer tokenizer;
+    private final int promptLength;
+    private int[] tokens;
+    private int length;
+    private int[] pending;
+    private FinishReason finish;
+    private final StringBuilder text = new StringBuilder();
+
+    public Sequence(Tokenizer tokenizer, int[] prompt, GenerationParams params, KvCache cache) {
+        if (prompt.length == 0) throw new IllegalArgumentException("the prompt has no tokens");
+        if (prompt.length >= cache.capacity()) {
+            throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens but the context holds "
+                    + cache.capacity() + " (one more is needed to generate)");
+        }
+        this.params = params;
+        this.cache = cache;
+        this.sampler = new Sampler(params.sampling());
+        this.decoder = tokenizer.streamingDecoder();
+        this.stop = new StopMatcher(params.stop());
+        this.tokenizer = tokenizer;
+        this.promptLength = prompt.length;
+        this.tokens = Arrays.copyOf(prompt, prompt.length + Math.min(params.maxTokens(), 1024));
+        this.length = prompt.length;
+        this.pending = prompt.clone();
+    }
+
+    /** The tokens to run through the model next: the prompt first, then each sampled token. */
+    public Transformer.Step step() {
+        if (finish != null) throw new IllegalStateException("the sequence has finished");
+        return new Transformer.Step(cache, pending);
+    }
+
+    /** Samples the next token from the logits of the last step and advances the stop, length and text state. */
+    public TokenOutput accept(float[] logits) {
+        int index = generated();
+        SampleResult r = sampler.sample(logits, tokens, length, index);
+        if (tokenizer.isEndOfGeneration(r.token())) {
+            finish = FinishReason.EOS;
+            return new TokenOutput(index, r.token(), release(stop.push(decoder.flush()) + stop.flush()), r.logprob(), r.topLogprobs());
+        }
+        append(r.token());
+        String released = stop.push(decoder.feed(r.token()));
+        if (stop.stopped()) {
+            finish = FinishReason.STOP;
+        } else if (generated() >= params.maxTokens() || length >= cache.capacity()) {
+            finish = FinishReason.LENGTH;
+            released += stop.push(decoder.flush()) + stop.flush();
+        }
+        pending = new int[] {r.token()};
+        return new TokenOutput(index, r.token(), release(released), r.logprob(), r.topLogprobs());
+    }
+
+    private String release(String s) {
+        text.append(s);
+        return s;
+    }
+
+    private void append(int token) {
+        if (length == tokens.length) tokens = Arrays.copyOf(tokens, tokens.length * 2);
+        tokens[length++] = token;
+    }
+
+    public boolean finished() {
+        return finish != null;
+    }
+
+    public FinishReason finishReason() {
+        return finish;
+    }
+
+    public int promptLength() {
+        return promptLength;
+    }
+
+    /** Tokens generated so far (an end-of-generation token is not counted). */
+    public int generated() {
+        return length - promptLength;
+    }
+
+    public int[] generatedTokens() {
+        return Arrays.copyOfRange(tokens, promptLength, length);
+    }
+
+    /** The released text so far; the whole completion once finished. */
+    public String text() {
+        return text.toString();
+    }
+}

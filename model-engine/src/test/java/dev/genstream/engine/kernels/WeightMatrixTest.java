@@ -1,0 +1,115 @@
+package dev.genstream.engine.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genstream.engine.gguf.GgmlType;
+import dev.genstream.engine.gguf.GgufTensor;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Each kernel against a scalar dequantization written here from the ggml block layouts, on random blocks:
+ * readRow must equal it exactly and dot must match the scalar dot product.
+ */
+class WeightMatrixTest {
+    static final int ROWS = 7;
+    static final int COLS = 512;
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q6_K"})
+    void rowsAndDotsMatchTheScalarReference(GgmlType type) {
+        Random rnd = new Random(type.ordinal());
+        byte[] bytes = randomBlocks(type, rnd);
+        WeightMatrix m = WeightMatrix.of(new GgufTensor("w", type, new long[] {COLS, ROWS}, MemorySegment.ofArray(bytes)));
+        float[] x = new float[COLS * 2];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        float[] row = new float[COLS];
+        for (int r = 0; r < ROWS; r++) {
+            float[] ref = dequantize(type, bytes, r);
+            m.readRow(r, row, 0);
+            assertThat(row).as("row %d", r).containsExactly(ref);
+            double expect = 0, scale = 0;
+            for (int i = 0; i < COLS; i++) {
+                expect += (double) ref[i] * x[COLS + i];
+                scale += Math.abs((double) ref[i] * x[COLS + i]);
+            }
+            assertThat((double) m.dot(r, x, COLS)).as("dot row %d", r).isCloseTo(expect, org.assertj.core.data.Offset.offset(1e-5 * scale + 1e-6));
+        }
+    }
+
+    /** Batch size and thread count change neither a bit of any output: threads split rows, never a reduction. */
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "BF16", "Q8_0", "Q4_0", "Q6_K"})
+    void matmulIsBatchAndThreadInvariant(GgmlType type) {
+        Random rnd = new Random(7);
+        WeightMatrix m = WeightMatrix.of(new GgufTensor("w", type, new long[] {COLS, ROWS}, MemorySegment.ofArray(randomBlocks(type, rnd))));
+        int n = 5;
+        float[] x = new float[COLS * n];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        float[] batched1 = new float[ROWS * n], batched2 = new float[ROWS * n];
+        try (Parallel one = new Parallel(1); Parallel two = new Parallel(2)) {
+            m.matmul(x, n, batched1, one);
+            m.matmul(x, n, batched2, two);
+            assertThat(batched2).containsExactly(batched1);
+            for (int s = 0; s < n; s++) {
+                float[] alone = new float[ROWS];
+                float[] xs = java.util.Arrays.copyOfRange(x, s * COLS, (s + 1) * COLS);
+                m.matmul(xs, 1, alone, two);
+                for (int r = 0; r < ROWS; r++) assertThat(alone[r]).isEqualTo(batched1[s * ROWS + r]);
+            }
+        }
+    }
+
+    static byte[] randomBlocks(GgmlType type, Random rnd) {
+        byte[] b = new byte[(int) type.bytesFor((long) ROWS * COLS)];
+        rnd.nextBytes(b);
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        switch (type) {
+            case F32 -> { for (int i = 0; i < b.length; i += 4) bb.putFloat(i, (float) rnd.nextGaussian()); }
+            case F16 -> { for (int i = 0; i < b.length; i += 2) bb.putShort(i, Float.floatToFloat16((float) rnd.nextGaussian())); }
+            case BF16 -> { for (int i = 0; i < b.length; i += 2) bb.putShort(i, (short) (Float.floatToIntBits((float) rnd.nextGaussian()) >>> 16)); }
+            case Q8_0, Q4_0 -> { for (int i = 0; i < b.length; i += type.blockBytes) bb.putShort(i, Float.floatToFloat16(0.01f + rnd.nextFloat() * 0.1f)); }
+            case Q6_K -> { for (int i = 0; i < b.length; i += type.blockBytes) bb.putShort(i + 208, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.01f)); }
+            default -> throw new IllegalArgumentException(type.name());
+        }
+        return b;
+    }
+
+    /** Scalar dequantization of row r, straight from the block layouts. */
+    static float[] dequantize(GgmlType type, byte[] b, int r) {
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        float[] y = new float[COLS];
+        long rowBytes = type.bytesFor(COLS);
+        int base = (int) (r * rowBytes);
+        for (int i = 0; i < COLS; i++) {
+            int blk = base + (i / type.blockSize) * type.blockBytes;
+            int j = i % type.blockSize;
+            y[i] = switch (type) {
+                case F32 -> bb.getFloat(base + 4 * i);
+                case F16 -> Float.float16ToFloat(bb.getShort(base + 2 * i));
+                case BF16 -> Float.intBitsToFloat((bb.getShort(base + 2 * i) & 0xffff) << 16);
+                case Q8_0 -> Float.float16ToFloat(bb.getShort(blk)) * b[blk + 2 + j];
+                case Q4_0 -> {
+                    int q = b[blk + 2 + (j % 16)] & 0xff;
+                    yield Float.float16ToFloat(bb.getShort(blk)) * ((j < 16 ? q & 0xF : q >> 4) - 8);
+                }
+                case Q6_K -> {
+                    // j = 128*half + 32*k + l: low nibble from ql[64*half + l + 32*(k&1)] (k<2 low, k>=2 high),
+                    // two high bits from qh[32*half + l] at shift 2k; scale index 8*half + 2k + l/16.
+                    int half = j / 128, k = (j % 128) / 32, l = j % 32;
+                    int ql = b[blk + 64 * half + l + 32 * (k & 1)] & 0xff;
+                    int lo = k < 2 ? ql & 0xF : ql >> 4;
+                    int hi = ((b[blk + 128 + 32 * half + l] & 0xff) >> (2 * k)) & 3;
+                    int sc = b[blk + 192 + 8 * half + 2 * k + l / 16];
+                    yield Float.float16ToFloat(bb.getShort(blk + 208)) * sc * ((lo | (hi << 4)) - 32);
+                }
+                default -> throw new IllegalArgumentException(type.name());
+            };
+        }
+        return y;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.genstream.app.cli;
+
+import dev.genstream.engine.generate.GenerationParams;
+import dev.genstream.engine.generate.Generator;
+import dev.genstream.engine.model.Model;
+import dev.genstream.engine.sampling.SamplingParams;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "generate", description = {
+        "Generate text from a prompt, streaming it to stdout; one stats line goes to stderr at the end.",
+        "Sampling defaults follow llama.cpp (temperature 0.8, top-k 40, top-p 0.95, min-p 0.05); --temperature 0 is greedy."})
+public final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt")
+    String prompt;
+
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256", description = "Most tokens to generate (default: ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "0 = greedy (default: 0.8)")
+    Double temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "0 = off (default: 40)")
+    Integer topK;
+
+    @Option(names = "--top-p", paramLabel = "P", description = "1 = off (default: 0.95)")
+    Double topP;
+
+    @Option(names = "--min-p", paramLabel = "P", description = "0 = off (default: 0.05)")
+    Double minP;
+
+    @Option(names = "--repeat-penalty", paramLabel = "R", description = "1 = off (default: 1.0)")
+    Double repeatPenalty;
+
+    @Option(names = "--repeat-last-n", paramLabel = "N", description = "Tokens the penalties look back over; -1 = all (default: 64)")
+    Integer repeatLastN;
+
+    @Option(names = "--presence-penalty", paramLabel = "A", description = "0 = off (default)")
+    Double presencePenalty;
+
+    @Option(names = "--frequency-penalty", paramLabel = "A", description = "0 = off (default)")
+    Double frequencyPenalty;
+
+    @Option(names = {"-s", "--seed"}, paramLabel = "S", description = "Seed; the same seed and prompt give the same tokens (default: random, printed in the stats line)")
+    Long seed;
+
+    @Option(names = "--stop", paramLabel = "STR", description = "Stop when this text appears (it is not printed); repeatable")
+    List<String> stop = new ArrayList<>();
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size in tokens (default: the model's)")
+    Integer ctxSize;
+
+    @Option(names = "--no-parse-special", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Read control-token text in the prompt (e.g. <|im_start|>) as those tokens (default: on)")
+    boolean parseSpecial;
+
+    @Override
+    public Integer call() {
+        if (maxTokens <= 0) throw new ParameterException(spec.commandLine(), "--max-tokens must be positive, got " + maxTokens);
+        long usedSeed = seed != null ? seed : new SecureRandom().nextLong();
+        SamplingParams sampling = samplingParams(usedSeed);
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        try (Model m = model.load()) {
+            int ctx = ctxSize != null ? ctxSize : m.config().contextLength();
+            if (ctx < 2) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 2, got " + ctx);
+            int[] ids = m.tokenizer().encode(prompt, true, parseSpecial);
+            Generator.Result r = new Generator(m, m.tokenizer(), ctx).generate(ids,
+                    new GenerationParams(sampling, maxTokens, stop), t -> {
+                        out.print(t.text());
+                        out.flush();
+                    });
+            out.println();
+            out.flush();
+            System.err.printf("[stats] prompt tokens: %d, generated tokens: %d, prefill: %.1f tok/s, decode: %.1f tok/s, finish: %s, seed: %d, threads: %d%n",
+                    r.promptTokens(), r.tokens().length, r.prefillTokensPerSecond(), r.decodeTokensPerSecond(),
+                    r.finishReason().wireName(), usedSeed, model.threads());
+        }
+        return 0;
+    }
+
+    private SamplingParams samplingParams(long usedSeed) {
+        SamplingParams d = SamplingParams.defaults();
+        try {
+            return SamplingParams.builder()
+                    .temperature(temperature != null ? temperature : d.temperature())
+                    .topK(topK != null ? topK : d.topK())
+                    .topP(topP != null ? topP : d.topP())
+                    .minP(minP != null ? minP : d.minP())
+                    .repeatPenalty(repeatPenalty != null ? repeatPenalty : d.repeatPenalty())
+                    .repeatLastN(repeatLastN != null ? repeatLastN : d.repeatLastN())
+                    .presencePenalty(presencePenalty != null ? presencePenalty : d.presencePenalty())
+                    .frequencyPenalty(frequencyPenalty != null ? frequencyPenalty : d.frequencyPenalty())
+                    .seed(usedSeed)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.genstream.app.cli;
+
+import dev.genstream.engine.gguf.GgufFile;
+import dev.genstream.engine.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "tokenize", description = "Print the token ids of a text file's contents, space-separated, on one line.")
+public final class TokenizeCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--text-file", required = true, paramLabel = "F", description = "UTF-8 text to tokenize (all of it, newlines included)")
+    Path textFile;
+
+    @Option(names = "--add-bos", description = "Add the model's BOS token (and EOS if the model asks for it)")
+    boolean addBos;
+
+    @Option(names = "--parse-special", description = "Turn control-token text such as <|im_end|> into those tokens")
+    boolean parseSpecial;
+
+    @Override
+    public Integer call() throws IOException {
+        String text = Files.readString(textFile, StandardCharsets.UTF_8);
+        try (GgufFile file = GgufFile.open(model.path())) {
+            int[] ids = Tokenizer.fromGguf(file.metadata()).encode(text, addBos, parseSpecial);
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < ids.length; i++) line.append(i == 0 ? "" : " ").append(ids[i]);
+            System.out.println(line);
+        }
+        return 0;
+    }
+}
