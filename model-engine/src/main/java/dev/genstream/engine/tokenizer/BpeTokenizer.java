@@ -33,7 +33,8 @@ final class BpeTokenizer extends Tokenizer {
         super(vocab);
         this.preTokenizer = vocab.preConfig.build();
         this.ignoreMerges = vocab.preConfig.ignoreMerges();
-        String[] merges = md.has("tokenizer.ggml.merges") ? md.getStrings("tokenizer.ggml.merges") : new String[0];
+        if (!md.has("tokenizer.ggml.merges")) throw new IllegalArgumentException("BPE tokenizer without tokenizer.ggml.merges");
+        String[] merges = md.getStrings("tokenizer.ggml.merges");
         mergeResult = new int[merges.length];
         Map<String, Integer> extra = new HashMap<>();
         for (int rank = 0; rank < merges.length; rank++) {

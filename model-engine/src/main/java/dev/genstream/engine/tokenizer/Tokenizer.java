@@ -131,7 +131,7 @@ public abstract sealed class Tokenizer permits BpeTokenizer, SpmTokenizer, WpmTo
         return EMPTY;
     }
 
-    /** The bytes of a normal token's text. */
+    /** The bytes of a normal token's text. Called from this constructor: must not use subclass fields. */
     abstract byte[] normalPiece(String text);
 
     public final int vocabSize() {
