@@ -3,7 +3,6 @@ package dev.genstream.engine.kernels;
 import dev.genstream.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 final class F16Matrix extends WeightMatrix {
     F16Matrix(String name, MemorySegment data, int rows, int cols) {
@@ -27,7 +26,7 @@ final class F16Matrix extends WeightMatrix {
         for (int end = cols - Vec.LANES; i <= end; i += Vec.LANES) {
             a0 = Vec.f16x8(data, base + 2L * i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
         }
-        float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float sum = Vec.sum(a0.add(a1));
         for (; i < cols; i++) sum += f16(base + 2L * i) * x[xOff + i];
         return sum;
     }

@@ -3,7 +3,6 @@ package dev.genstream.engine.kernels;
 import dev.genstream.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 final class F32Matrix extends WeightMatrix {
     F32Matrix(String name, MemorySegment data, int rows, int cols) {
@@ -30,7 +29,7 @@ final class F32Matrix extends WeightMatrix {
         for (int end = cols - Vec.LANES; i <= end; i += Vec.LANES) {
             a0 = FloatVector.fromMemorySegment(Vec.F, data, base + 4L * i, Vec.LE).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float sum = Vec.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < cols; i++) sum += data.get(Vec.FLOAT_LE, base + 4L * i) * x[xOff + i];
         return sum;
     }

@@ -1,9 +1,11 @@
 package dev.genstream.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
-/** Elementwise and small-vector kernels on float arrays. Every reduction runs in one fixed order. */
+/**
+ * Elementwise and small-vector kernels on float arrays. Every reduction runs in one fixed order, and exp comes from
+ * {@link FastExp} (plain IEEE arithmetic), so results are the same on every JVM, CPU and JIT state.
+ */
 public final class Ops {
     private Ops() {}
 
@@ -14,7 +16,7 @@ public final class Ops {
         for (int end = n - Vec.LANES; i <= end; i += Vec.LANES) {
             acc = FloatVector.fromArray(Vec.F, a, aOff + i).fma(FloatVector.fromArray(Vec.F, b, bOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Vec.sum(acc);
         for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
         return sum;
     }
@@ -61,7 +63,7 @@ public final class Ops {
         for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
         float sum = 0;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
+            float e = (float) FastExp.exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
@@ -73,7 +75,7 @@ public final class Ops {
     public static void siluMul(float[] gate, int gOff, float[] up, int uOff, int n) {
         for (int i = 0; i < n; i++) {
             float g = gate[gOff + i];
-            gate[gOff + i] = g / (1f + (float) Math.exp(-g)) * up[uOff + i];
+            gate[gOff + i] = silu(g) * up[uOff + i];
         }
     }
 
@@ -82,8 +84,20 @@ public final class Ops {
         final float c = (float) Math.sqrt(2.0 / Math.PI);
         for (int i = 0; i < n; i++) {
             float v = x[off + i];
-            x[off + i] = 0.5f * v * (1f + (float) Math.tanh(c * (v + 0.044715f * v * v * v)));
+            x[off + i] = 0.5f * v * (1f + tanh(c * (v + 0.044715f * v * v * v)));
         }
+    }
+
+    /** x·sigmoid(x), with exp only of non-positive arguments (FastExp's domain). */
+    static float silu(float x) {
+        if (x >= 0) return x / (1f + (float) FastExp.exp(-x));
+        float e = (float) FastExp.exp(x);
+        return x * e / (1f + e);
+    }
+
+    static float tanh(float y) {
+        float e = (float) FastExp.exp(-2.0 * Math.abs(y));
+        return Math.copySign((1f - e) / (1f + e), y);
     }
 
     /** x[off ..] += bias. */

@@ -40,7 +40,7 @@ final class Q4_0Matrix extends WeightMatrix {
             s = ((FloatVector) hi.convertShape(VectorOperators.B2F, Vec.F, 1)).fma(FloatVector.fromArray(Vec.F, x, xOff + 24), s);
             acc = s.fma(FloatVector.broadcast(Vec.F, Vec.f16(data, off)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Vec.sum(acc);
     }
 
     @Override

@@ -57,7 +57,7 @@ final class Q6_KMatrix extends WeightMatrix {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Vec.sum(acc);
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.genstream.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** Q8_0: blocks of 32 weights, an f16 scale then 32 signed bytes (34 bytes). */
 final class Q8_0Matrix extends WeightMatrix {
@@ -33,7 +32,7 @@ final class Q8_0Matrix extends WeightMatrix {
             s = Vec.i8x8(data, off + 26).fma(FloatVector.fromArray(Vec.F, x, xOff + 24), s);
             acc = s.fma(FloatVector.broadcast(Vec.F, Vec.f16(data, off)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Vec.sum(acc);
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class Rope {
         this.dims = dims;
         this.invFreq = new float[dims / 2];
         for (int i = 0; i < dims / 2; i++) {
-            double f = 1.0 / Math.pow(theta, (2.0 * i) / dims);
+            double f = 1.0 / StrictMath.pow(theta, (2.0 * i) / dims);
             invFreq[i] = (float) (freqFactors == null ? f : f / freqFactors[i]);
         }
     }
@@ -34,8 +34,8 @@ public final class Rope {
     public void angles(int pos, float[] cos, float[] sin) {
         for (int i = 0; i < invFreq.length; i++) {
             float a = pos * invFreq[i];
-            cos[i] = (float) Math.cos(a);
-            sin[i] = (float) Math.sin(a);
+            cos[i] = (float) StrictMath.cos(a);
+            sin[i] = (float) StrictMath.sin(a);
         }
     }
 

@@ -27,6 +27,14 @@ final class Vec {
 
     private Vec() {}
 
+    /**
+     * The lanes' sum in one fixed pairwise order. {@code reduceLanes(ADD)} is not used: its interpreted fallback adds
+     * sequentially while compiled code may use a tree, so a result would depend on whether the JIT had warmed up.
+     */
+    static float sum(FloatVector v) {
+        return ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3))) + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
+    }
+
     static float f16(MemorySegment seg, long offset) {
         return Float.float16ToFloat(seg.get(SHORT_LE, offset));
     }

@@ -1,5 +1,6 @@
 package dev.genstream.engine.sampling;
 
+import dev.genstream.engine.kernels.FastExp;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,6 @@
 package dev.genstream.engine.sampling;
 
+import dev.genstream.engine.kernels.FastExp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;

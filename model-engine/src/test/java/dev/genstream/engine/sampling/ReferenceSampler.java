@@ -1,5 +1,6 @@
 package dev.genstream.engine.sampling;
 
+import dev.genstream.engine.kernels.FastExp;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;

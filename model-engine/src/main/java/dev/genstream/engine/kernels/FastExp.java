@@ -1,4 +1,4 @@
-package dev.genstream.engine.sampling;
+package dev.genstream.engine.kernels;
 
 /**
  * {@code exp(x)} for {@code x <= 0}, built only from IEEE-754 add, multiply and bit moves, so its result is the same
@@ -6,7 +6,7 @@ package dev.genstream.engine.sampling;
  * is reproducible but about 3x slower, and the sampler runs it over the whole vocabulary every token).
  * Relative error below 3e-15 over [-708, 0]. Table-driven: x = (32m + j)·ln2/32 + r, |r| ≤ ln2/64.
  */
-final class FastExp {
+public final class FastExp {
 
     private static final int TABLE_BITS = 5;
     private static final int TABLE_SIZE = 1 << TABLE_BITS;
@@ -24,7 +24,7 @@ final class FastExp {
     private FastExp() {}
 
     /** exp(x) for x ≤ 0; 0 below -708 and for -∞ (subnormal results are irrelevant to sampling). */
-    static double exp(double x) {
+    public static double exp(double x) {
         if (!(x >= -708)) return x != x ? x : 0.0;
         double shifted = x * N_OVER_LN2 + SHIFTER;
         int k = (int) Double.doubleToRawLongBits(shifted);
