@@ -19,7 +19,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--text-file", required = true, paramLabel = "F", description = "UTF-8 text to tokenize (all of it, newlines included)")
     Path textFile;
 
-    @Option(names = "--add-bos", description = "Add the model's BOS token (and EOS if the model asks for it)")
+    @Option(names = "--add-bos", description = "Start with the model's BOS token (whatever its add_bos_token says)")
     boolean addBos;
 
     @Option(names = "--parse-special", description = "Turn control-token text such as <|im_end|> into those tokens")
@@ -29,7 +29,15 @@ public final class TokenizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         String text = Files.readString(textFile, StandardCharsets.UTF_8);
         try (GgufFile file = GgufFile.open(model.path())) {
-            int[] ids = Tokenizer.fromGguf(file.metadata()).encode(text, addBos, parseSpecial);
+            Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
+            int[] ids = tokenizer.encode(text, false, parseSpecial);
+            if (addBos) {
+                if (tokenizer.bosId() < 0) throw new IllegalArgumentException("this model has no BOS token");
+                int[] withBos = new int[ids.length + 1];
+                withBos[0] = tokenizer.bosId();
+                System.arraycopy(ids, 0, withBos, 1, ids.length);
+                ids = withBos;
+            }
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < ids.length; i++) line.append(i == 0 ? "" : " ").append(ids[i]);
             System.out.println(line);
