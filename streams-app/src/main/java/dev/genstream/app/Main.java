@@ -26,6 +26,12 @@ public final class Main {
             cmd.getErr().println("genstream " + cmd.getCommandName() + ": " + describe(e));
             return 1;
         });
+        cli.setParameterExceptionHandler((e, badArgs) -> {
+            CommandLine cmd = e.getCommandLine();
+            String name = cmd == cli ? "genstream" : "genstream " + cmd.getCommandName();
+            cmd.getErr().println(name + ": " + e.getMessage() + " (see: " + name + " --help)");
+            return 2;
+        });
         return cli.execute(args);
     }
 
