@@ -23,14 +23,24 @@ public final class Sequence {
     private int[] tokens;
     private int length;
     private int[] pending;
+    private int stepped;
     private FinishReason finish;
     private final StringBuilder text = new StringBuilder();
 
     public Sequence(Tokenizer tokenizer, int[] prompt, GenerationParams params, KvCache cache) {
+        this(tokenizer, prompt, params, cache, new int[0]);
+    }
+
+    /**
+     * A sequence that resumes after {@code committed} tokens were already generated (and delivered) by an earlier
+     * run: prompt and committed tokens are prefilled, and the committed tokens are replayed through the detokenizer
+     * and stop matcher so their state, the text so far and the next sampling index equal an uninterrupted run's.
+     */
+    public Sequence(Tokenizer tokenizer, int[] prompt, GenerationParams params, KvCache cache, int[] committed) {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt has no tokens");
-        if (prompt.length >= cache.capacity()) {
-            throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens but the context holds "
-                    + cache.capacity() + " (one more is needed to generate)");
+        if (prompt.length + committed.length >= cache.capacity()) {
+            throw new IllegalArgumentException("the prompt has " + (prompt.length + committed.length)
+                    + " tokens but the context holds " + cache.capacity() + " (one more is needed to generate)");
         }
         this.params = params;
         this.cache = cache;
@@ -39,19 +49,42 @@ public final class Sequence {
         this.stop = new StopMatcher(params.stop());
         this.tokenizer = tokenizer;
         this.promptLength = prompt.length;
-        this.tokens = Arrays.copyOf(prompt, prompt.length + Math.min(params.maxTokens(), 1024));
+        this.tokens = Arrays.copyOf(prompt, prompt.length + committed.length + Math.min(params.maxTokens(), 1024));
         this.length = prompt.length;
-        this.pending = prompt.clone();
+        for (int t : committed) {
+            append(t);
+            text.append(stop.push(decoder.feed(t)));
+        }
+        this.pending = Arrays.copyOf(tokens, length);
     }
 
     /** The tokens to run through the model next: the prompt first, then each sampled token. */
     public Transformer.Step step() {
-        if (finish != null) throw new IllegalStateException("the sequence has finished");
-        return new Transformer.Step(cache, pending);
+        return step(Integer.MAX_VALUE);
     }
 
-    /** Samples the next token from the logits of the last step and advances the stop, length and text state. */
+    /** At most {@code maxTokens} of the pending tokens, so a long prompt can be prefilled in chunks. */
+    public Transformer.Step step(int maxTokens) {
+        if (finish != null) throw new IllegalStateException("the sequence has finished");
+        int n = Math.min(maxTokens, pending.length);
+        stepped = n;
+        return new Transformer.Step(cache, n == pending.length ? pending : Arrays.copyOf(pending, n));
+    }
+
+    /** Tokens still waiting to be run through the model (a prompt not yet fully prefilled, or the last sample). */
+    public int pendingTokens() {
+        return pending.length;
+    }
+
+    /**
+     * Takes the logits of the last step. While prompt chunks remain this only advances and returns null; otherwise
+     * it samples the next token and advances the stop, length and text state.
+     */
     public TokenOutput accept(float[] logits) {
+        if (stepped < pending.length) {
+            pending = Arrays.copyOfRange(pending, stepped, pending.length);
+            return null;
+        }
         int index = generated();
         SampleResult r = sampler.sample(logits, tokens, length, index);
         if (tokenizer.isEndOfGeneration(r.token())) {

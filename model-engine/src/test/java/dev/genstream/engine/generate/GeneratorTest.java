@@ -81,6 +81,7 @@ class GeneratorTest {
         int eos = model.tokenizer().eosId();
         assertThat(model.tokenizer().isEndOfGeneration(eos)).isTrue();
         Sequence seq = generator.newSequence(prompt(), new GenerationParams(SamplingParams.greedy(), 10, List.of()));
+        seq.step();
         float[] logits = new float[model.config().vocabSize()];
         java.util.Arrays.fill(logits, -100f);
         logits[eos] = 10f;
