@@ -1,0 +1,108 @@
+package dev.genstream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+/** The schemas are a contract: these tests pin their names and the rules that keep them evolvable. */
+class SchemaConventionsTest {
+
+    static final List<Schema> TOP_LEVEL = List.of(PromptRequest.SCHEMA$, GenerationParams.SCHEMA$,
+            TokenEvent.SCHEMA$, Completion.SCHEMA$, DeadLetter.SCHEMA$);
+
+    @Test
+    void everyFieldHasADocAndEveryNullableFieldDefaultsToNull() {
+        List<String> checked = new ArrayList<>();
+        for (Schema record : allRecords()) {
+            assertThat(record.getNamespace()).isEqualTo("dev.genstream.schemas");
+            assertThat(record.getDoc()).as(record.getName()).isNotBlank();
+            for (Schema.Field f : record.getFields()) {
+                String where = record.getName() + "." + f.name();
+                assertThat(f.doc()).as(where).isNotBlank();
+                if (f.schema().isNullable()) {
+                    assertThat(f.hasDefaultValue()).as(where).isTrue();
+                    assertThat(f.defaultVal()).as(where).isEqualTo(JsonProperties.NULL_VALUE);
+                }
+                checked.add(where);
+            }
+        }
+        assertThat(checked).hasSizeGreaterThan(50);
+    }
+
+    @Test
+    void fieldNamesAreTheAgreedOnes() {
+        assertThat(names(PromptRequest.SCHEMA$)).containsExactly("request_id", "conversation_id", "prompt",
+                "messages", "model", "params", "metadata", "created_at");
+        assertThat(names(GenerationParams.SCHEMA$)).containsExactly("max_tokens", "temperature", "top_k", "top_p",
+                "min_p", "repetition_penalty", "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs",
+                "emit_tokens");
+        assertThat(names(TokenEvent.SCHEMA$)).containsExactly("request_id", "index", "token_id", "text", "logprob",
+                "top_logprobs");
+        assertThat(names(Completion.SCHEMA$)).containsExactly("request_id", "conversation_id", "model",
+                "model_fingerprint", "seed", "text", "finish_reason", "usage", "timings", "metadata", "completed_at");
+        assertThat(names(DeadLetter.SCHEMA$)).containsExactly("topic", "partition", "offset", "key", "value",
+                "error_code", "reason", "request_id", "failed_at");
+        assertThat(names(Timings.SCHEMA$)).containsExactly("queue_ms", "prefill_ms", "decode_ms",
+                "time_to_first_token_ms");
+        assertThat(FinishReason.values()).extracting(Enum::name).containsExactly("stop", "length", "eos");
+        assertThat(ErrorCode.values()).hasSize(12).extracting(Enum::name).contains("NOT_AVRO", "UNKNOWN_SCHEMA");
+        assertThat(PromptRequest.SCHEMA$.getField("created_at").schema().getLogicalType().getName())
+                .isEqualTo("timestamp-millis");
+    }
+
+    @Test
+    void generationParamsDefaultsAreLlamaCpps() {
+        GenerationParams p = GenerationParams.newBuilder().build();
+        assertThat(p.getMaxTokens()).isEqualTo(256);
+        assertThat(p.getTemperature()).isEqualTo(0.8f);
+        assertThat(p.getTopK()).isEqualTo(40);
+        assertThat(p.getTopP()).isEqualTo(0.95f);
+        assertThat(p.getMinP()).isEqualTo(0.05f);
+        assertThat(p.getRepetitionPenalty()).isEqualTo(1.0f);
+        assertThat(p.getPresencePenalty()).isZero();
+        assertThat(p.getFrequencyPenalty()).isZero();
+        assertThat(p.getSeed()).isNull();
+        assertThat(p.getStop()).isEmpty();
+        assertThat(p.getLogprobs()).isZero();
+        assertThat(p.getEmitTokens()).isTrue();
+    }
+
+    @Test
+    void aRequestNeedsOnlyItsIdAndCreationTime() {
+        PromptRequest r = PromptRequest.newBuilder().setRequestId("r1")
+                .setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L)).build();
+        assertThat(r.getPrompt()).isNull();
+        assertThat(r.getMessages()).isNull();
+        assertThat(r.getParams()).isNull();
+        assertThat(r.getMetadata()).isEmpty();
+    }
+
+    private static List<String> names(Schema record) {
+        return record.getFields().stream().map(Schema.Field::name).toList();
+    }
+
+    private static Set<Schema> allRecords() {
+        Set<Schema> seen = new HashSet<>();
+        TOP_LEVEL.forEach(s -> collect(s, seen));
+        return seen;
+    }
+
+    private static void collect(Schema s, Set<Schema> seen) {
+        switch (s.getType()) {
+            case RECORD -> {
+                if (seen.add(s)) s.getFields().forEach(f -> collect(f.schema(), seen));
+            }
+            case UNION -> s.getTypes().forEach(t -> collect(t, seen));
+            case ARRAY -> collect(s.getElementType(), seen);
+            case MAP -> collect(s.getValueType(), seen);
+            default -> { }
+        }
+    }
+}
