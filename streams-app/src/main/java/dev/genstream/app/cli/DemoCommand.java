@@ -1,35 +1,51 @@
 package dev.genstream.app.cli;
 
-import dev.genstream.engine.generate.GenerationParams;
-import dev.genstream.engine.generate.Generator;
-import dev.genstream.engine.generate.Sequence;
-import dev.genstream.engine.generate.TokenOutput;
-import dev.genstream.engine.model.Model;
-import dev.genstream.engine.sampling.SamplingParams;
+import dev.genstream.app.embedded.EmbeddedKafka;
+import dev.genstream.app.registry.EmbeddedSchemaRegistry;
+import dev.genstream.app.registry.GenstreamSerdes;
+import dev.genstream.app.streams.GenstreamApp;
+import dev.genstream.app.streams.GenstreamConfig;
+import dev.genstream.schemas.Completion;
+import dev.genstream.schemas.GenerationParams;
+import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.TokenEvent;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Sample prompts decoded together on the bundled model, printed live step by step, then a summary.
- * The streaming issue moves this onto an embedded Kafka broker; the engine side is what runs here.
+ * The whole service on one machine: an embedded KRaft broker, an in-process schema registry, the streaming app
+ * on the bundled model, and a handful of prompts. Token events are printed live as they are committed.
  */
-@Command(name = "demo", description = "Decode a handful of sample prompts together on the bundled model, printing tokens live.")
+@Command(name = "demo", description = "Run the service on an embedded Kafka broker and registry with sample prompts, printing tokens live.")
 public final class DemoCommand implements Callable<Integer> {
-    record Sample(String id, String prompt, SamplingParams params) {}
+    record Sample(String id, String prompt, float temperature, Long seed) {}
 
     static final List<Sample> SAMPLES = List.of(
-            new Sample("r1", "In the beginning", SamplingParams.greedy()),
-            new Sample("r2", "And the LORD said unto Moses,", SamplingParams.defaults().withSeed(7)),
-            new Sample("r3", "Blessed are the", SamplingParams.defaults().withSeed(11)),
-            new Sample("r4", "The LORD is my shepherd;", SamplingParams.greedy()),
-            new Sample("r5", "And Jesus answered and said unto them,", SamplingParams.defaults().withSeed(3)));
+            new Sample("r1", "In the beginning", 0f, null),
+            new Sample("r2", "And the LORD said unto Moses,", 0.8f, 7L),
+            new Sample("r3", "Blessed are the", 0.8f, 11L),
+            new Sample("r4", "The LORD is my shepherd;", 0f, null),
+            new Sample("r5", "And Jesus answered and said unto them,", 0.8f, 3L),
+            new Sample("r6", "Honour thy father and thy mother:", 0.8f, 5L));
 
     @Mixin
     ModelOptions model;
@@ -38,56 +54,90 @@ public final class DemoCommand implements Callable<Integer> {
     int maxTokens;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Model m = model.load()) {
-            Generator gen = new Generator(m, m.tokenizer(), m.config().contextLength());
-            List<Sequence> seqs = new ArrayList<>();
-            List<Consumer<TokenOutput>> listeners = new ArrayList<>();
-            long start = System.nanoTime();
-            long[] firstToken = new long[SAMPLES.size()];
-            StringBuilder line = new StringBuilder();
-            int[] tokens = {0};
-            out.printf("genstream demo: %d requests on %s, decoded together (continuous batching)%n%n", SAMPLES.size(), model.path().getFileName());
-            for (int i = 0; i < SAMPLES.size(); i++) {
-                Sample s = SAMPLES.get(i);
-                int k = i;
-                seqs.add(gen.newSequence(m.tokenizer().encode(s.prompt(), true, true), new GenerationParams(s.params(), maxTokens, List.of())));
-                listeners.add(t -> {
-                    if (firstToken[k] == 0) firstToken[k] = System.nanoTime();
-                    tokens[0]++;
-                    line.append(line.isEmpty() ? "" : "  ").append(s.id()).append(':').append(quote(t.text()));
-                    if (k == lastLive(seqs, k)) {
-                        out.println(line);
-                        line.setLength(0);
-                    }
-                });
+        long t0 = System.nanoTime();
+        out.println("genstream demo: starting an embedded Kafka broker (KRaft) and an in-process schema registry...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry().start()) {
+            Map<String, String> props = new HashMap<>();
+            props.put("bootstrap.servers", kafka.bootstrapServers());
+            props.put("schema.registry.url", registry.url());
+            props.put("application.id", "genstream-demo");
+            props.put("state.dir", Files.createTempDirectory("genstream-demo-state").toString());
+            props.put(GenstreamConfig.TOPIC_PARTITIONS, "2");
+            props.put(GenstreamConfig.MODEL_PATH, model.path().toString());
+            props.put(GenstreamConfig.THREADS, Integer.toString(model.threads()));
+            GenstreamConfig c = GenstreamConfig.of(props, Map.of());
+            try (GenstreamApp app = GenstreamApp.start(c)) {
+                if (!app.awaitRunning(Duration.ofSeconds(90))) throw new IllegalStateException("the streams app did not start: " + app.streams().state());
+                out.printf("broker %s, registry %s, model %s; startup %.1f s%n%n", kafka.bootstrapServers(), registry.url(),
+                        model.path().getFileName(), (System.nanoTime() - t0) / 1e9);
+                run(c, out);
             }
-            gen.runBatch(seqs, listeners);
-            if (!line.isEmpty()) out.println(line);
-            double wall = (System.nanoTime() - start) / 1e9;
-
-            out.println();
-            double ttftSum = 0, ttftMax = 0;
-            for (int i = 0; i < SAMPLES.size(); i++) {
-                double ttft = (firstToken[i] - start) / 1e6;
-                ttftSum += ttft;
-                ttftMax = Math.max(ttftMax, ttft);
-                Sequence s = seqs.get(i);
-                out.printf("[%s] %s%s%n     (%d tokens, finish: %s)%n", SAMPLES.get(i).id(), SAMPLES.get(i).prompt(), s.text(),
-                        s.generated(), s.finishReason().wireName());
-            }
-            out.printf("%nsummary: %d requests, %d tokens in %.2f s = %.1f tok/s aggregate; time to first token: mean %.0f ms, max %.0f ms%n",
-                    SAMPLES.size(), tokens[0], wall, tokens[0] / wall, ttftSum / SAMPLES.size(), ttftMax);
         }
         return 0;
     }
 
-    /** The index of the last still-running sequence at or after k's step, so one printed line holds one step. */
-    private static int lastLive(List<Sequence> seqs, int k) {
-        int last = k;
-        for (int i = k + 1; i < seqs.size(); i++) if (!seqs.get(i).finished()) last = i;
-        return last;
+    private void run(GenstreamConfig c, PrintStream out) throws Exception {
+        Map<String, Object> kc = c.kafka();
+        long start = System.nanoTime();
+        try (var serde = GenstreamSerdes.forClass(PromptRequest.class, kc, false);
+             KafkaProducer<String, PromptRequest> producer = new KafkaProducer<>(kc, new StringSerializer(), serde.serializer())) {
+            for (Sample s : SAMPLES) {
+                GenerationParams p = GenerationParams.newBuilder().setMaxTokens(maxTokens).setTemperature(s.temperature()).setSeed(s.seed()).build();
+                PromptRequest r = PromptRequest.newBuilder().setRequestId(s.id()).setPrompt(s.prompt()).setParams(p).setCreatedAt(Instant.now()).build();
+                producer.send(new ProducerRecord<>(c.get(GenstreamConfig.TOPIC_PROMPTS), s.id(), r));
+            }
+        }
+        Map<String, Object> props = new HashMap<>(kc);
+        props.put("group.id", "genstream-demo-viewer");
+        props.put("isolation.level", "read_committed");
+        props.put("auto.offset.reset", "earliest");
+        var tokenDe = GenstreamSerdes.forClass(TokenEvent.class, kc, false).deserializer();
+        var completionDe = GenstreamSerdes.forClass(Completion.class, kc, false).deserializer();
+        Map<String, Completion> done = new LinkedHashMap<>();
+        int tokens = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(c.get(GenstreamConfig.TOPIC_TOKENS), c.get(GenstreamConfig.TOPIC_COMPLETIONS)));
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (done.size() < SAMPLES.size() && System.currentTimeMillis() < deadline) {
+                Map<String, StringBuilder> deltas = new LinkedHashMap<>();
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (r.topic().equals(c.get(GenstreamConfig.TOPIC_TOKENS))) {
+                        TokenEvent t = tokenDe.deserialize(r.topic(), r.value());
+                        deltas.computeIfAbsent(t.getRequestId(), k -> new StringBuilder()).append(t.getText());
+                        tokens++;
+                    } else {
+                        Completion cp = completionDe.deserialize(r.topic(), r.value());
+                        done.put(cp.getRequestId(), cp);
+                    }
+                }
+                if (!deltas.isEmpty()) {
+                    StringBuilder line = new StringBuilder();
+                    deltas.forEach((id, text) -> line.append(line.isEmpty() ? "" : "  ").append(id).append(':').append(quote(text.toString())));
+                    out.println(line);
+                }
+            }
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        out.println();
+        long ttftSum = 0, ttftMax = 0;
+        for (Sample s : SAMPLES) {
+            Completion cp = done.get(s.id());
+            if (cp == null) {
+                out.printf("[%s] no completion within the time limit%n", s.id());
+                continue;
+            }
+            long ttft = cp.getTimings().getTimeToFirstTokenMs();
+            ttftSum += ttft;
+            ttftMax = Math.max(ttftMax, ttft);
+            out.printf("[%s] %s%s%n     (%d tokens, finish: %s, seed: %d)%n", s.id(), s.prompt(), cp.getText(),
+                    cp.getUsage().getCompletionTokens(), cp.getFinishReason(), cp.getSeed());
+        }
+        out.printf("%nsummary: %d requests, %d completions, %d token events in %.2f s = %.1f tok/s through Kafka; "
+                        + "time to first token: mean %d ms, max %d ms%n",
+                SAMPLES.size(), done.size(), tokens, wall, tokens / wall, done.isEmpty() ? 0 : ttftSum / done.size(), ttftMax);
+        if (done.size() < SAMPLES.size()) throw new IllegalStateException((SAMPLES.size() - done.size()) + " request(s) got no completion");
     }
 
     private static String quote(String s) {

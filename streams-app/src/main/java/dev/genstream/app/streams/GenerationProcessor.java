@@ -1,0 +1,194 @@
+package dev.genstream.app.streams;
+
+import dev.genstream.engine.generate.GenerationHandle;
+import dev.genstream.engine.generate.TokenOutput;
+import dev.genstream.engine.sampling.TokenLogprob;
+import dev.genstream.engine.tokenizer.Tokenizer;
+import dev.genstream.schemas.Completion;
+import dev.genstream.schemas.ErrorCode;
+import dev.genstream.schemas.FinishReason;
+import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.Timings;
+import dev.genstream.schemas.TokenEvent;
+import dev.genstream.schemas.TopLogprob;
+import dev.genstream.schemas.Usage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Hands requests to the engine's scheduler and, on a wall-clock punctuator, forwards what it produced: token
+ * events, then the completion. Each punctuation also writes the delivered tokens to the progress store, so the
+ * next commit makes input offsets, outputs and progress one atomic step. A restarted task resumes every request
+ * in the store after its committed tokens; anything generated after the last commit was never visible.
+ * Duplicate rule: a request_id that is in flight or was completed within the retention is answered once; later
+ * copies go to the dead-letter topic as DUPLICATE_REQUEST.
+ */
+final class GenerationProcessor implements Processor<String, PromptRequest, String, SpecificRecord> {
+    static final String PROGRESS_STORE = "genstream-progress";
+    static final String DONE_STORE = "genstream-completed";
+
+    private final ModelService service;
+    private final PromptValidator validator;
+    private final Duration punctuateEvery;
+    private final long dedupRetentionMs;
+    private final Map<String, Running> running = new HashMap<>();
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, Progress> progress;
+    private KeyValueStore<String, Long> done;
+
+    private record Running(GenerationHandle handle, PromptValidator.Accepted accepted) {}
+
+    GenerationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long dedupRetentionMs) {
+        this.service = service;
+        this.validator = validator;
+        this.punctuateEvery = punctuateEvery;
+        this.dedupRetentionMs = dedupRetentionMs;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.progress = context.getStateStore(PROGRESS_STORE);
+        this.done = context.getStateStore(DONE_STORE);
+        List<KeyValue<String, Progress>> pending = new ArrayList<>();
+        try (KeyValueIterator<String, Progress> it = progress.all()) {
+            it.forEachRemaining(pending::add);
+        }
+        for (KeyValue<String, Progress> kv : pending) start(kv.key, kv.value);
+        context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::deliver);
+        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::expireCompleted);
+    }
+
+    @Override
+    public void process(Record<String, PromptRequest> record) {
+        Origin origin = Origin.from(record.headers());
+        String id = record.key();
+        if (running.containsKey(id) || progress.get(id) != null || done.get(id) != null) {
+            forward(id, DeadLetters.of(origin, ErrorCode.DUPLICATE_REQUEST,
+                    "request_id " + id + " was already accepted; it is answered once", id));
+            return;
+        }
+        Progress p = new Progress(record.value(), origin, new int[0], System.currentTimeMillis());
+        progress.put(id, p);
+        start(id, p);
+    }
+
+    private void start(String id, Progress p) {
+        try {
+            PromptValidator.Accepted a = validator.validate(p.request());
+            running.put(id, new Running(service.scheduler().submit(id, a.promptIds(), a.params(), p.tokens()), a));
+        } catch (PromptValidator.Rejected r) { // only if the service's limits changed since it was accepted
+            fail(id, p, r.code(), r.getMessage());
+        }
+    }
+
+    /** Forwards everything the engine produced for this task's requests since the last punctuation. */
+    private void deliver(long now) {
+        Tokenizer tokenizer = service.model().tokenizer();
+        for (var it = running.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            String id = e.getKey();
+            GenerationHandle h = e.getValue().handle();
+            // Read the finish state before draining: the scheduler publishes it after the last token.
+            boolean finished = h.finishReason() != null;
+            Throwable failure = h.failure();
+            List<TokenOutput> outs = h.drain();
+            if (outs.isEmpty() && !finished && failure == null) continue;
+            Progress p = progress.get(id);
+            if (e.getValue().accepted().emitTokens()) {
+                for (TokenOutput t : outs) forward(id, tokenEvent(id, t, tokenizer));
+            }
+            int[] ids = new int[outs.size()];
+            for (int i = 0; i < ids.length; i++) ids[i] = outs.get(i).tokenId();
+            p = p.withTokens(ids);
+            if (finished) {
+                forward(id, completion(id, p, h, e.getValue().accepted()));
+                complete(id, now);
+                it.remove();
+            } else if (failure != null) {
+                fail(id, p, ErrorCode.INTERNAL_ERROR, "generation failed: " + failure.getMessage());
+                it.remove();
+            } else {
+                progress.put(id, p);
+            }
+        }
+    }
+
+    private void fail(String id, Progress p, ErrorCode code, String reason) {
+        forward(id, DeadLetters.of(p.origin(), code, reason, id));
+        complete(id, System.currentTimeMillis());
+    }
+
+    private void complete(String id, long now) {
+        progress.delete(id);
+        done.put(id, now);
+    }
+
+    private void expireCompleted(long now) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = done.all()) {
+            it.forEachRemaining(kv -> {
+                if (now - kv.value > dedupRetentionMs) old.add(kv.key);
+            });
+        }
+        old.forEach(done::delete);
+    }
+
+    private void forward(String key, SpecificRecord value) {
+        context.forward(new Record<>(key, value, System.currentTimeMillis()));
+    }
+
+    private static TokenEvent tokenEvent(String id, TokenOutput t, Tokenizer tokenizer) {
+        List<TopLogprob> top = null;
+        if (!t.topLogprobs().isEmpty()) {
+            top = new ArrayList<>();
+            for (TokenLogprob tl : t.topLogprobs()) {
+                top.add(new TopLogprob(tl.token(), tokenizer.decode(new int[] {tl.token()}), tl.logprob()));
+            }
+        }
+        return TokenEvent.newBuilder().setRequestId(id).setIndex(t.index()).setTokenId(t.tokenId())
+                .setText(t.text()).setLogprob(t.logprob()).setTopLogprobs(top).build();
+    }
+
+    private Completion completion(String id, Progress p, GenerationHandle h, PromptValidator.Accepted a) {
+        PromptRequest r = p.request();
+        GenerationHandle.Timings t = h.timings();
+        return Completion.newBuilder()
+                .setRequestId(id)
+                .setConversationId(r.getConversationId())
+                .setModel(service.alias())
+                .setModelFingerprint(service.fingerprint())
+                .setSeed(a.seed())
+                .setText(h.text())
+                .setFinishReason(FinishReason.valueOf(h.finishReason().wireName()))
+                .setUsage(new Usage(a.promptIds().length, p.tokens().length))
+                .setTimings(new Timings(ms(t.started() - t.submitted()), ms(t.firstToken() - t.started()),
+                        ms(t.finished() - t.firstToken()), ms(t.firstToken() - t.submitted())))
+                .setMetadata(r.getMetadata())
+                .setCompletedAt(Instant.now())
+                .build();
+    }
+
+    private static long ms(long nanos) {
+        return Math.max(0, nanos / 1_000_000);
+    }
+
+    @Override
+    public void close() {
+        // Revoked or shutting down: stop generating for this task; its next owner resumes from the store.
+        running.values().forEach(r -> r.handle().cancel());
+        running.clear();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.genstream.app.streams;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * One properties file: Kafka client and Streams keys pass through untouched; {@code genstream.*} keys are ours.
+ * Environment variables override: {@code GENSTREAM_MODEL_PATH} sets {@code genstream.model.path}, and
+ * {@code GENSTREAM_KAFKA_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers} (after the prefix, '_' becomes '.').
+ */
+public final class GenstreamConfig {
+    public static final String MODEL_PATH = "genstream.model.path";
+    public static final String MODEL_ALIAS = "genstream.model.alias";
+    public static final String TOPIC_PROMPTS = "genstream.topic.prompts";
+    public static final String TOPIC_TOKENS = "genstream.topic.tokens";
+    public static final String TOPIC_COMPLETIONS = "genstream.topic.completions";
+    public static final String TOPIC_DLQ = "genstream.topic.dlq";
+    public static final String TOPICS_CREATE = "genstream.topics.create";
+    public static final String TOPIC_PARTITIONS = "genstream.topic.partitions";
+    public static final String TOPIC_REPLICATION = "genstream.topic.replication.factor";
+    public static final String BATCH_SIZE = "genstream.batch.size";
+    public static final String STEP_TOKENS = "genstream.step.tokens";
+    public static final String THREADS = "genstream.threads";
+    public static final String CONTEXT_SIZE = "genstream.context.size";
+    public static final String MAX_TOKENS_LIMIT = "genstream.max.tokens.limit";
+    public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
+    public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
+
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry(MODEL_ALIAS, "kjv-llama-6m"),
+            Map.entry(TOPIC_PROMPTS, "prompts"),
+            Map.entry(TOPIC_TOKENS, "tokens"),
+            Map.entry(TOPIC_COMPLETIONS, "completions"),
+            Map.entry(TOPIC_DLQ, "prompts-dlq"),
+            Map.entry(TOPICS_CREATE, "true"),
+            Map.entry(TOPIC_PARTITIONS, "4"),
+            Map.entry(TOPIC_REPLICATION, "-1"),
+            Map.entry(BATCH_SIZE, "16"),
+            Map.entry(STEP_TOKENS, "256"),
+            Map.entry(MAX_TOKENS_LIMIT, "2048"),
+            Map.entry(PUNCTUATE_MS, "20"),
+            Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000)),
+            // Kafka Streams: exactly-once, and timeouts sized to the gap between commits, not to a generation
+            // (generation never blocks the stream thread; progress commits every commit.interval.ms).
+            Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "genstream"),
+            Map.entry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2),
+            Map.entry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"),
+            Map.entry("producer.transaction.timeout.ms", "60000"),
+            Map.entry("consumer.max.poll.interval.ms", "300000"),
+            Map.entry("schema.registry.url", "http://127.0.0.1:8081"));
+
+    private final Map<String, String> values;
+
+    private GenstreamConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static GenstreamConfig load(Path file, Map<String, String> env) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        Map<String, String> given = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> given.put(k, p.getProperty(k).trim()));
+        return of(given, env);
+    }
+
+    /** Defaults, then the given keys, then environment overrides. */
+    public static GenstreamConfig of(Map<String, String> given, Map<String, String> env) {
+        Map<String, String> v = new HashMap<>(DEFAULTS);
+        v.putAll(given);
+        env.forEach((name, value) -> {
+            if (name.startsWith("GENSTREAM_KAFKA_")) {
+                v.put(name.substring("GENSTREAM_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            } else if (name.startsWith("GENSTREAM_") && !name.equals("GENSTREAM_DEBUG") && !name.equals("GENSTREAM_JAVA_OPTS")) {
+                v.put("genstream." + name.substring("GENSTREAM_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return new GenstreamConfig(v);
+    }
+
+    public String get(String key) {
+        String s = values.get(key);
+        if (s == null) throw new IllegalArgumentException("missing configuration key " + key);
+        return s;
+    }
+
+    public String get(String key, String fallback) {
+        return values.getOrDefault(key, fallback);
+    }
+
+    public int getInt(String key) {
+        try {
+            return Integer.parseInt(get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + get(key) + "'");
+        }
+    }
+
+    public long getLong(String key) {
+        try {
+            return Long.parseLong(get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + get(key) + "'");
+        }
+    }
+
+    public boolean getBool(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
+    /** Everything that is not ours: Kafka client, Streams and schema-registry keys. */
+    public Map<String, Object> kafka() {
+        Map<String, Object> m = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (!k.startsWith("genstream.")) m.put(k, v);
+        });
+        return m;
+    }
+
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.putAll(kafka());
+        return p;
+    }
+
+    public GenstreamConfig with(String key, String value) {
+        Map<String, String> v = new HashMap<>(values);
+        v.put(key, value);
+        return new GenstreamConfig(v);
+    }
+
+    public Map<String, String> asMap() {
+        return Map.copyOf(values);
+    }
+}

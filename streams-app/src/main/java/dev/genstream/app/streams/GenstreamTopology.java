@@ -1,0 +1,80 @@
+package dev.genstream.app.streams;
+
+import dev.genstream.schemas.Completion;
+import dev.genstream.schemas.DeadLetter;
+import dev.genstream.schemas.ErrorCode;
+import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.TokenEvent;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * prompts → validate → (bad → dlq) → repartition by request_id → generate → tokens / completions (/ dlq).
+ */
+public final class GenstreamTopology {
+    /** The Avro serdes for each record type, and how to tell a decoding failure's dead-letter code. */
+    public interface AvroSerdes {
+        <T extends SpecificRecord> Serde<T> serde(Class<T> type);
+
+        Optional<ErrorCode> classify(Throwable decodingFailure);
+    }
+
+    private GenstreamTopology() {}
+
+    public static Topology build(GenstreamConfig c, ModelService service, AvroSerdes avro) {
+        String prompts = c.get(GenstreamConfig.TOPIC_PROMPTS);
+        Serde<PromptRequest> requestSerde = avro.serde(PromptRequest.class);
+        PromptValidator validator = new PromptValidator(service.model().tokenizer(), service.alias(),
+                service.contextSize(), service.maxTokensLimit());
+        Function<byte[], PromptRequest> decode = bytes -> requestSerde.deserializer().deserialize(prompts, bytes);
+
+        StreamsBuilder b = new StreamsBuilder();
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GenerationProcessor.PROGRESS_STORE),
+                Serdes.String(), Progress.serde()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GenerationProcessor.DONE_STORE),
+                Serdes.String(), Serdes.Long()));
+
+        KStream<String, SpecificRecord> validated = b.stream(prompts, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("prompts"))
+                .process(() -> new ValidateProcessor(decode, avro::classify, validator), Named.as("validate"));
+        Map<String, KStream<String, SpecificRecord>> v = validated.split(Named.as("validated-"))
+                .branch((k, r) -> r instanceof DeadLetter, Branched.as("bad"))
+                .defaultBranch(Branched.as("good"));
+        toDlq(v.get("validated-bad"), c, avro, "dlq-invalid");
+
+        KStream<String, SpecificRecord> generated = v.get("validated-good")
+                .mapValues(r -> (PromptRequest) r, Named.as("as-request"))
+                .repartition(Repartitioned.with(Serdes.String(), requestSerde).withName("requests"))
+                .process(() -> new GenerationProcessor(service, validator,
+                                Duration.ofMillis(c.getLong(GenstreamConfig.PUNCTUATE_MS)), c.getLong(GenstreamConfig.DEDUP_RETENTION_MS)),
+                        Named.as("generate"), GenerationProcessor.PROGRESS_STORE, GenerationProcessor.DONE_STORE);
+        Map<String, KStream<String, SpecificRecord>> out = generated.split(Named.as("out-"))
+                .branch((k, r) -> r instanceof TokenEvent, Branched.as("tokens"))
+                .branch((k, r) -> r instanceof Completion, Branched.as("completions"))
+                .defaultBranch(Branched.as("dlq"));
+        out.get("out-tokens").mapValues(r -> (TokenEvent) r, Named.as("as-token"))
+                .to(c.get(GenstreamConfig.TOPIC_TOKENS), Produced.with(Serdes.String(), avro.serde(TokenEvent.class)).withName("tokens"));
+        out.get("out-completions").mapValues(r -> (Completion) r, Named.as("as-completion"))
+                .to(c.get(GenstreamConfig.TOPIC_COMPLETIONS), Produced.with(Serdes.String(), avro.serde(Completion.class)).withName("completions"));
+        toDlq(out.get("out-dlq"), c, avro, "dlq-generation");
+        return b.build();
+    }
+
+    private static void toDlq(KStream<String, SpecificRecord> s, GenstreamConfig c, AvroSerdes avro, String name) {
+        s.mapValues(r -> (DeadLetter) r, Named.as("as-" + name))
+                .to(c.get(GenstreamConfig.TOPIC_DLQ), Produced.with(Serdes.String(), avro.serde(DeadLetter.class)).withName(name));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.genstream.app.streams;
+
+import dev.genstream.engine.generate.GenerationParams;
+import dev.genstream.engine.sampling.CounterRng;
+import dev.genstream.engine.sampling.SamplingParams;
+import dev.genstream.engine.tokenizer.Tokenizer;
+import dev.genstream.schemas.ChatMessage;
+import dev.genstream.schemas.ErrorCode;
+import dev.genstream.schemas.PromptRequest;
+import java.util.List;
+
+/**
+ * Decides whether a prompt request can be served, and turns it into engine inputs. Pure: no Kafka, no state.
+ * Until chat templates land, {@code messages} are rendered as plain "role: content" lines ending in "assistant:".
+ */
+public final class PromptValidator {
+    /** A servable request: prompt ids, engine parameters and the seed actually used. */
+    public record Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens) {}
+
+    /** Why a request cannot be served. */
+    public static final class Rejected extends Exception {
+        private final ErrorCode code;
+
+        public Rejected(ErrorCode code, String reason) {
+            super(reason, null, false, false);
+            this.code = code;
+        }
+
+        public ErrorCode code() {
+            return code;
+        }
+    }
+
+    private final Tokenizer tokenizer;
+    private final String alias;
+    private final int contextSize;
+    private final int maxTokensLimit;
+
+    public PromptValidator(Tokenizer tokenizer, String alias, int contextSize, int maxTokensLimit) {
+        this.tokenizer = tokenizer;
+        this.alias = alias;
+        this.contextSize = contextSize;
+        this.maxTokensLimit = maxTokensLimit;
+    }
+
+    public Accepted validate(PromptRequest r) throws Rejected {
+        if (r.getRequestId() == null || r.getRequestId().isBlank()) throw new Rejected(ErrorCode.INVALID_PARAMS, "request_id is empty");
+        if (r.getModel() != null && !r.getModel().equals(alias)) {
+            throw new Rejected(ErrorCode.UNKNOWN_MODEL, "unknown model alias '" + r.getModel() + "' (this service runs '" + alias + "')");
+        }
+        String text = promptText(r);
+        int[] ids = tokenizer.encode(text, true, true);
+        if (ids.length == 0) throw new Rejected(ErrorCode.EMPTY_PROMPT, "the prompt has no tokens");
+        if (ids.length >= contextSize) {
+            throw new Rejected(ErrorCode.PROMPT_TOO_LONG, "the prompt has " + ids.length + " tokens; the context holds " + contextSize);
+        }
+        dev.genstream.schemas.GenerationParams p = r.getParams() != null ? r.getParams() : dev.genstream.schemas.GenerationParams.newBuilder().build();
+        if (p.getMaxTokens() <= 0 || p.getMaxTokens() > maxTokensLimit) {
+            throw new Rejected(ErrorCode.INVALID_MAX_TOKENS, "max_tokens must be in 1.." + maxTokensLimit + ", got " + p.getMaxTokens());
+        }
+        if (!(p.getTemperature() >= 0)) throw new Rejected(ErrorCode.INVALID_TEMPERATURE, "temperature must be >= 0, got " + p.getTemperature());
+        if (!(p.getTopP() > 0 && p.getTopP() <= 1)) throw new Rejected(ErrorCode.INVALID_TOP_P, "top_p must be in (0, 1], got " + p.getTopP());
+        for (String s : p.getStop()) if (s.isEmpty()) throw new Rejected(ErrorCode.INVALID_PARAMS, "a stop string is empty");
+        long seed = p.getSeed() != null ? p.getSeed() : CounterRng.seedFor(r.getRequestId());
+        try {
+            SamplingParams sampling = SamplingParams.builder()
+                    .temperature(p.getTemperature()).topK(p.getTopK()).topP(p.getTopP()).minP(p.getMinP())
+                    .repeatPenalty(p.getRepetitionPenalty()).presencePenalty(p.getPresencePenalty())
+                    .frequencyPenalty(p.getFrequencyPenalty()).seed(seed).logprobs(p.getLogprobs())
+                    .build();
+            return new Accepted(ids, new GenerationParams(sampling, p.getMaxTokens(), p.getStop()), seed, p.getEmitTokens());
+        } catch (IllegalArgumentException e) {
+            throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
+        }
+    }
+
+    private static String promptText(PromptRequest r) throws Rejected {
+        if (r.getPrompt() != null) {
+            if (r.getPrompt().isEmpty()) throw new Rejected(ErrorCode.EMPTY_PROMPT, "prompt is empty");
+            return r.getPrompt();
+        }
+        List<ChatMessage> messages = r.getMessages();
+        if (messages == null) throw new Rejected(ErrorCode.MISSING_PROMPT, "neither prompt nor messages is set");
+        if (messages.isEmpty()) throw new Rejected(ErrorCode.EMPTY_PROMPT, "messages is empty");
+        StringBuilder sb = new StringBuilder();
+        for (ChatMessage m : messages) sb.append(m.getRole()).append(": ").append(m.getContent()).append('\n');
+        return sb.append("assistant:").toString();
+    }
+}
