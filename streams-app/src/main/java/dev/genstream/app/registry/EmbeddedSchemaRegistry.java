@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * An in-process schema registry on 127.0.0.1 for demos and tests on a machine without one. It serves the part of
@@ -31,13 +33,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final RegistryState state = new RegistryState();
     private final AtomicLong requests = new AtomicLong();
     private SSLContext tls;
+    private boolean needClientAuth;
     private String expectedAuthorization;
     private HttpServer server;
     private ExecutorService executor;
 
-    /** Serve HTTPS with this context (call before {@link #start()}). */
-    public EmbeddedSchemaRegistry withTls(SSLContext context) {
+    /** Serve HTTPS with this context, optionally demanding a client certificate (call before {@link #start()}). */
+    public EmbeddedSchemaRegistry withTls(SSLContext context, boolean requireClientCertificate) {
         this.tls = context;
+        this.needClientAuth = requireClientCertificate;
         return this;
     }
 
@@ -54,7 +58,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
             if (tls != null) {
                 HttpsServer https = HttpsServer.create(address, 0);
-                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                    @Override
+                    public void configure(HttpsParameters params) {
+                        SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                        p.setNeedClientAuth(needClientAuth);
+                        params.setSSLParameters(p);
+                    }
+                });
                 server = https;
             } else {
                 server = HttpServer.create(address, 0);
