@@ -8,7 +8,7 @@ import org.apache.kafka.common.errors.SerializationException;
 public final class AvroSerdeException extends SerializationException {
 
     public enum Kind {
-        /** Not in the wire format: null-free but shorter than the header, or a magic byte other than 0. */
+        /** Not in the wire format: shorter than the 5-byte header, or a first byte other than the magic 0. */
         NOT_AVRO,
         /** The header names a schema id the registry does not have. */
         UNKNOWN_SCHEMA,
