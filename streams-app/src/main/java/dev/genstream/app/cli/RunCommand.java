@@ -2,7 +2,6 @@ package dev.genstream.app.cli;
 
 import dev.genstream.app.streams.GenstreamApp;
 import dev.genstream.app.streams.GenstreamConfig;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
@@ -17,18 +16,11 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GenstreamConfig c = kafka.load();
         GenstreamApp app = GenstreamApp.start(c);
-        CountDownLatch stopped = new CountDownLatch(1);
-        app.streams().setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) stopped.countDown();
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "genstream-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "genstream-shutdown"));
         System.err.printf("genstream: serving model '%s' (%s) from %s to %s/%s; dead letters to %s%n",
                 app.service().alias(), app.service().fingerprint().substring(0, 12), c.get(GenstreamConfig.TOPIC_PROMPTS),
                 c.get(GenstreamConfig.TOPIC_TOKENS), c.get(GenstreamConfig.TOPIC_COMPLETIONS), c.get(GenstreamConfig.TOPIC_DLQ));
-        stopped.await();
+        app.awaitStopped();
         return app.streams().state() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 }

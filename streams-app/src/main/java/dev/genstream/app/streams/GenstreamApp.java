@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,10 +19,12 @@ public final class GenstreamApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final ModelService service;
+    private final CountDownLatch stopped;
 
-    private GenstreamApp(KafkaStreams streams, ModelService service) {
+    private GenstreamApp(KafkaStreams streams, ModelService service, CountDownLatch stopped) {
         this.streams = streams;
         this.service = service;
+        this.stopped = stopped;
     }
 
     public static GenstreamApp start(GenstreamConfig c) throws Exception {
@@ -34,8 +37,12 @@ public final class GenstreamApp implements AutoCloseable {
                 LOG.severe("stream thread failed: " + e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
+            CountDownLatch stopped = new CountDownLatch(1);
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) stopped.countDown();
+            });
             streams.start();
-            return new GenstreamApp(streams, service);
+            return new GenstreamApp(streams, service, stopped);
         } catch (RuntimeException e) {
             service.close();
             throw e;
@@ -69,6 +76,11 @@ public final class GenstreamApp implements AutoCloseable {
 
     public ModelService service() {
         return service;
+    }
+
+    /** Blocks until the streams client has stopped (closed or failed). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
     }
 
     /** Waits until the app is processing (or fails), up to the timeout. */
