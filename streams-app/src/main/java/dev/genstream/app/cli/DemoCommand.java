@@ -53,6 +53,24 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "48", description = "Tokens per request (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
+    @Option(names = "--requests", paramLabel = "N", description = "How many requests (default: the 6 samples; more cycle through them with new seeds)")
+    Integer requests;
+
+    @Option(names = "--compare-engine", description = "Afterwards, decode the same requests with the engine alone (no Kafka) and compare throughput")
+    boolean compareEngine;
+
+    /** The samples, cycled to the requested count; repeats get their own id and seed. */
+    List<Sample> samples() {
+        int n = requests != null ? requests : SAMPLES.size();
+        if (n < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--requests must be at least 1");
+        List<Sample> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Sample s = SAMPLES.get(i % SAMPLES.size());
+            out.add(i < SAMPLES.size() ? s : new Sample("r" + (i + 1), s.prompt(), 0.8f, (long) i));
+        }
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -72,21 +90,51 @@ public final class DemoCommand implements Callable<Integer> {
                 if (!app.awaitRunning(Duration.ofSeconds(90))) throw new IllegalStateException("the streams app did not start: " + app.streams().state());
                 out.printf("broker %s, registry %s, model %s; startup %.1f s%n%n", kafka.bootstrapServers(), registry.url(),
                         model.path().getFileName(), (System.nanoTime() - t0) / 1e9);
-                run(c, out);
+                double kafkaRate = run(c, out);
+                if (compareEngine) {
+                    app.close();
+                    double engineRate = engineAlone(c);
+                    out.printf("engine alone on the same %d requests: %.1f tok/s aggregate; through Kafka: %.1f tok/s (%.0f%%)%n",
+                            samples().size(), engineRate, kafkaRate, 100 * kafkaRate / engineRate);
+                }
             }
         }
         return 0;
     }
 
-    private void run(GenstreamConfig c, PrintStream out) throws Exception {
+    /** The same requests through the engine's batch loop directly, for comparison. */
+    private double engineAlone(GenstreamConfig c) throws Exception {
+        try (var m = dev.genstream.engine.model.Model.load(model.path(), model.threads())) {
+            var validator = new dev.genstream.app.streams.PromptValidator(m.tokenizer(), c.get(GenstreamConfig.MODEL_ALIAS),
+                    Math.min(m.config().contextLength(), 4096), c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT));
+            var gen = new dev.genstream.engine.generate.Generator(m, m.tokenizer(), Math.min(m.config().contextLength(), 4096));
+            List<dev.genstream.engine.generate.Sequence> seqs = new java.util.ArrayList<>();
+            List<java.util.function.Consumer<dev.genstream.engine.generate.TokenOutput>> listeners = new java.util.ArrayList<>();
+            int[] tokens = {0};
+            for (Sample s : samples()) {
+                var a = validator.validate(request(s));
+                seqs.add(gen.newSequence(a.promptIds(), a.params()));
+                listeners.add(t -> tokens[0]++);
+            }
+            long start = System.nanoTime();
+            gen.runBatch(seqs, listeners);
+            return tokens[0] / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private PromptRequest request(Sample s) {
+        GenerationParams p = GenerationParams.newBuilder().setMaxTokens(maxTokens).setTemperature(s.temperature()).setSeed(s.seed()).build();
+        return PromptRequest.newBuilder().setRequestId(s.id()).setPrompt(s.prompt()).setParams(p).setCreatedAt(Instant.now()).build();
+    }
+
+    private double run(GenstreamConfig c, PrintStream out) throws Exception {
+        List<Sample> samples = samples();
         Map<String, Object> kc = c.kafka();
         long start = System.nanoTime();
         try (var serde = GenstreamSerdes.forClass(PromptRequest.class, kc, false);
              KafkaProducer<String, PromptRequest> producer = new KafkaProducer<>(kc, new StringSerializer(), serde.serializer())) {
-            for (Sample s : SAMPLES) {
-                GenerationParams p = GenerationParams.newBuilder().setMaxTokens(maxTokens).setTemperature(s.temperature()).setSeed(s.seed()).build();
-                PromptRequest r = PromptRequest.newBuilder().setRequestId(s.id()).setPrompt(s.prompt()).setParams(p).setCreatedAt(Instant.now()).build();
-                producer.send(new ProducerRecord<>(c.get(GenstreamConfig.TOPIC_PROMPTS), s.id(), r));
+            for (Sample s : samples) {
+                producer.send(new ProducerRecord<>(c.get(GenstreamConfig.TOPIC_PROMPTS), s.id(), request(s)));
             }
         }
         Map<String, Object> props = new HashMap<>(kc);
@@ -100,7 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(c.get(GenstreamConfig.TOPIC_TOKENS), c.get(GenstreamConfig.TOPIC_COMPLETIONS)));
             long deadline = System.currentTimeMillis() + 180_000;
-            while (done.size() < SAMPLES.size() && System.currentTimeMillis() < deadline) {
+            while (done.size() < samples.size() && System.currentTimeMillis() < deadline) {
                 Map<String, StringBuilder> deltas = new LinkedHashMap<>();
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     if (r.topic().equals(c.get(GenstreamConfig.TOPIC_TOKENS))) {
@@ -122,7 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
         double wall = (System.nanoTime() - start) / 1e9;
         out.println();
         long ttftSum = 0, ttftMax = 0;
-        for (Sample s : SAMPLES) {
+        for (Sample s : samples) {
             Completion cp = done.get(s.id());
             if (cp == null) {
                 out.printf("[%s] no completion within the time limit%n", s.id());
@@ -136,8 +184,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.printf("%nsummary: %d requests, %d completions, %d token events in %.2f s = %.1f tok/s through Kafka; "
                         + "time to first token: mean %d ms, max %d ms%n",
-                SAMPLES.size(), done.size(), tokens, wall, tokens / wall, done.isEmpty() ? 0 : ttftSum / done.size(), ttftMax);
-        if (done.size() < SAMPLES.size()) throw new IllegalStateException((SAMPLES.size() - done.size()) + " request(s) got no completion");
+                samples.size(), done.size(), tokens, wall, tokens / wall, done.isEmpty() ? 0 : ttftSum / done.size(), ttftMax);
+        if (done.size() < samples.size()) throw new IllegalStateException((samples.size() - done.size()) + " request(s) got no completion");
+        return tokens / wall;
     }
 
     private static String quote(String s) {

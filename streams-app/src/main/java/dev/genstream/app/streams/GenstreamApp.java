@@ -20,6 +20,7 @@ public final class GenstreamApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final ModelService service;
     private final CountDownLatch stopped;
+    private boolean closed;
 
     private GenstreamApp(KafkaStreams streams, ModelService service, CountDownLatch stopped) {
         this.streams = streams;
@@ -96,7 +97,9 @@ public final class GenstreamApp implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         streams.close(Duration.ofSeconds(30));
         service.close();
     }

@@ -46,7 +46,7 @@ public final class GenstreamConfig {
             Map.entry(BATCH_SIZE, "16"),
             Map.entry(STEP_TOKENS, "256"),
             Map.entry(MAX_TOKENS_LIMIT, "2048"),
-            Map.entry(PUNCTUATE_MS, "20"),
+            Map.entry(PUNCTUATE_MS, "50"),
             Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000)),
             // Kafka Streams: exactly-once, and timeouts sized to the gap between commits, not to a generation
             // (generation never blocks the stream thread; progress commits every commit.interval.ms).

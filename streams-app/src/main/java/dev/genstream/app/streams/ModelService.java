@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /** The model this instance serves: loaded once, shared by every stream task through one scheduler. */
 public final class ModelService implements AutoCloseable {
@@ -26,7 +27,26 @@ public final class ModelService implements AutoCloseable {
         this.fingerprint = sha256(path);
         this.contextSize = limits.contextSize();
         this.maxTokensLimit = maxTokensLimit;
+        warmUp(model, limits);
         this.scheduler = new Scheduler(model, limits);
+    }
+
+    /**
+     * A few batched steps before serving, so the JIT has compiled the kernels before the first request's clock
+     * starts (as llama.cpp runs a warm-up pass). Its caches are thrown away.
+     */
+    private static void warmUp(Model model, Scheduler.Limits limits) {
+        var gen = new dev.genstream.engine.generate.Generator(model, model.tokenizer(), Math.min(limits.contextSize(), 64));
+        int[] prompt = model.tokenizer().encode("warm up", true, false);
+        if (prompt.length == 0) prompt = new int[] {0};
+        var params = new dev.genstream.engine.generate.GenerationParams(dev.genstream.engine.sampling.SamplingParams.greedy(), 24, java.util.List.of());
+        List<dev.genstream.engine.generate.Sequence> seqs = new java.util.ArrayList<>();
+        List<java.util.function.Consumer<dev.genstream.engine.generate.TokenOutput>> none = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.min(4, limits.maxBatch()); i++) {
+            seqs.add(gen.newSequence(prompt, params));
+            none.add(t -> {});
+        }
+        gen.runBatch(seqs, none);
     }
 
     public static ModelService fromConfig(GenstreamConfig c) {
