@@ -22,9 +22,9 @@ class CliContractTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
+    public record Run(int exit, String out, String err) {}
 
-    static synchronized Run run(String... args) {
+    public static synchronized Run run(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {

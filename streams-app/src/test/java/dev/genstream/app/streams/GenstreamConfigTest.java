@@ -1,0 +1,44 @@
+package dev.genstream.app.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GenstreamConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void fileKeysOverrideDefaultsAndEnvironmentOverridesBoth() throws Exception {
+        Path f = dir.resolve("g.properties");
+        Files.writeString(f, """
+                bootstrap.servers=file:9092
+                genstream.batch.size=4
+                genstream.topic.tokens=my-tokens
+                max.poll.records=50
+                """);
+        GenstreamConfig c = GenstreamConfig.load(f, Map.of(
+                "GENSTREAM_BATCH_SIZE", "12",
+                "GENSTREAM_KAFKA_BOOTSTRAP_SERVERS", "env:9092",
+                "GENSTREAM_DEBUG", "1"));
+        assertThat(c.getInt(GenstreamConfig.BATCH_SIZE)).isEqualTo(12);
+        assertThat(c.get("bootstrap.servers")).isEqualTo("env:9092");
+        assertThat(c.get(GenstreamConfig.TOPIC_TOKENS)).isEqualTo("my-tokens");
+        assertThat(c.get(GenstreamConfig.TOPIC_PROMPTS)).isEqualTo("prompts");
+        assertThat(c.get("processing.guarantee")).isEqualTo("exactly_once_v2");
+        // Kafka keys pass through; ours do not leak into the client configuration.
+        assertThat(c.kafka()).containsEntry("max.poll.records", "50").containsEntry("bootstrap.servers", "env:9092")
+                .doesNotContainKeys(GenstreamConfig.BATCH_SIZE, "genstream.debug");
+    }
+
+    @Test
+    void badNumbersAreNamed() {
+        GenstreamConfig c = GenstreamConfig.of(Map.of(GenstreamConfig.BATCH_SIZE, "many"), Map.of());
+        assertThatThrownBy(() -> c.getInt(GenstreamConfig.BATCH_SIZE)).hasMessageContaining("genstream.batch.size").hasMessageContaining("many");
+    }
+}

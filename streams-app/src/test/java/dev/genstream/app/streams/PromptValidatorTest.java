@@ -1,0 +1,77 @@
+package dev.genstream.app.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.genstream.engine.gguf.GgufFile;
+import dev.genstream.engine.sampling.CounterRng;
+import dev.genstream.engine.testing.BundledModel;
+import dev.genstream.engine.tokenizer.Tokenizer;
+import dev.genstream.schemas.ChatMessage;
+import dev.genstream.schemas.ErrorCode;
+import dev.genstream.schemas.GenerationParams;
+import dev.genstream.schemas.PromptRequest;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PromptValidatorTest {
+    static PromptValidator validator;
+    static Tokenizer tokenizer;
+
+    @BeforeAll
+    static void load() {
+        try (GgufFile f = GgufFile.open(BundledModel.path())) {
+            tokenizer = Tokenizer.fromGguf(f.metadata());
+        }
+        validator = new PromptValidator(tokenizer, "kjv", 32, 100);
+    }
+
+    static PromptRequest.Builder req() {
+        return PromptRequest.newBuilder().setRequestId("id-1").setPrompt("In the beginning").setCreatedAt(Instant.now());
+    }
+
+    @Test
+    void defaultsApplyAndTheSeedComesFromTheRequestIdWhenAbsent() throws Exception {
+        PromptValidator wide = new PromptValidator(tokenizer, "kjv", 32, 2048);
+        PromptValidator.Accepted a = wide.validate(req().build());
+        assertThat(a.promptIds()).containsExactly(tokenizer.encode("In the beginning", true, true));
+        assertThat(a.params().maxTokens()).isEqualTo(256);
+        assertThat(a.params().sampling().temperature()).isEqualTo(0.8f, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(a.seed()).isEqualTo(CounterRng.seedFor("id-1"));
+        assertThat(a.params().sampling().seed()).isEqualTo(a.seed());
+        assertThat(a.emitTokens()).isTrue();
+        PromptValidator.Accepted seeded = validator.validate(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).setSeed(9L).build()).build());
+        assertThat(seeded.seed()).isEqualTo(9L);
+        assertThat(seeded.params().maxTokens()).isEqualTo(5);
+    }
+
+    @Test
+    void messagesAreRenderedAsPlainText() throws Exception {
+        PromptValidator.Accepted a = validator.validate(req().setPrompt(null)
+                .setMessages(List.of(new ChatMessage("user", "Who?"))).setParams(GenerationParams.newBuilder().setMaxTokens(5).build()).build());
+        assertThat(tokenizer.decode(a.promptIds())).isEqualTo("user: Who?\nassistant:");
+    }
+
+    @Test
+    void eachProblemHasItsCode() {
+        GenerationParams ok = GenerationParams.newBuilder().setMaxTokens(5).build();
+        expect(req().setPrompt(null).setParams(ok).build(), ErrorCode.MISSING_PROMPT);
+        expect(req().setPrompt("").setParams(ok).build(), ErrorCode.EMPTY_PROMPT);
+        expect(req().setPrompt(null).setMessages(List.of()).setParams(ok).build(), ErrorCode.EMPTY_PROMPT);
+        expect(req().setPrompt("And God said, Let there be light. ".repeat(8)).setParams(ok).build(), ErrorCode.PROMPT_TOO_LONG);
+        expect(req().setParams(GenerationParams.newBuilder().setMaxTokens(0).build()).build(), ErrorCode.INVALID_MAX_TOKENS);
+        expect(req().build(), ErrorCode.INVALID_MAX_TOKENS); // the default 256 is above this validator's limit of 100
+        expect(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).setTemperature(-1f).build()).build(), ErrorCode.INVALID_TEMPERATURE);
+        expect(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).setTopP(0f).build()).build(), ErrorCode.INVALID_TOP_P);
+        expect(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).setTopK(-3).build()).build(), ErrorCode.INVALID_PARAMS);
+        expect(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).setLogprobs(99).build()).build(), ErrorCode.INVALID_PARAMS);
+        expect(req().setModel("other").setParams(ok).build(), ErrorCode.UNKNOWN_MODEL);
+    }
+
+    static void expect(PromptRequest r, ErrorCode code) {
+        assertThatThrownBy(() -> validator.validate(r)).isInstanceOf(PromptValidator.Rejected.class)
+                .satisfies(e -> assertThat(((PromptValidator.Rejected) e).code()).isEqualTo(code));
+    }
+}
