@@ -3,6 +3,7 @@ package dev.genstream.app;
 import dev.genstream.app.cli.DemoCommand;
 import dev.genstream.app.cli.GenerateCommand;
 import dev.genstream.app.cli.LogitsCommand;
+import dev.genstream.app.cli.SynthCommand;
 import dev.genstream.app.cli.TokenizeCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The genstream command line. Errors print as one line; GENSTREAM_DEBUG=1 adds the stack trace. */
 @Command(name = "genstream", mixinStandardHelpOptions = true, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, LogitsCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, GenerateCommand.class, LogitsCommand.class, SynthCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));
