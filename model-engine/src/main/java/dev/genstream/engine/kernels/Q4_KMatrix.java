@@ -6,7 +6,6 @@ import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q4_K: super-blocks of 256 weights in 144 bytes: f16 d, f16 dmin, 12 bytes holding eight 6-bit scales and eight
@@ -16,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class Q4_KMatrix extends WeightMatrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 144;
-    private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(Vec.LE);
     private final int blocksPerRow;
 
     Q4_KMatrix(String name, MemorySegment data, int rows, int cols) {
@@ -30,8 +29,9 @@ final class Q4_KMatrix extends WeightMatrix {
     }
 
     /**
-     * Per sub-block: d*scale * Σ q·x  -  dmin*min * Σ x, both folded into one accumulator in a fixed order,
-     * so the min term costs one add per 8 weights instead of a dequantized weight vector.
+     * Per sub-block: d*scale * Σ q·x  -  dmin*min * Σ x, both folded into one accumulator in a fixed order, so the
+     * min term costs one add per 8 weights instead of a dequantized weight vector. Quants are read 8 bytes at a
+     * time: the low nibbles are 8 weights of sub-block 2c, the high nibbles the same 8 positions of 2c+1.
      */
     @Override
     public float dot(int row, float[] x, int xOff) {
@@ -39,26 +39,26 @@ final class Q4_KMatrix extends WeightMatrix {
         FloatVector acc = FloatVector.zero(Vec.F);
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
             float d = Vec.f16(data, off), dmin = Vec.f16(data, off + 2);
+            int u0 = data.get(INT_LE, off + 4), u1 = data.get(INT_LE, off + 8), u2 = data.get(INT_LE, off + 12);
             for (int c = 0; c < 4; c++) {
-                ByteVector q = ByteVector.fromMemorySegment(B256, data, off + 16 + 32L * c, Vec.LE);
-                int xBase = xOff + b * BLOCK + 64 * c;
-                acc = subBlock(q.and((byte) 0xF), x, xBase, d * scale(off, 2 * c), -dmin * min(off, 2 * c), acc);
-                acc = subBlock(q.lanewise(VectorOperators.LSHR, 4), x, xBase + 32, d * scale(off, 2 * c + 1), -dmin * min(off, 2 * c + 1), acc);
+                long qs = off + 16 + 32L * c;
+                int xo = xOff + b * BLOCK + 64 * c;
+                FloatVector sLo = FloatVector.zero(Vec.F), sHi = sLo, xLo = sLo, xHi = sLo;
+                for (int g = 0; g < 32; g += 8) {
+                    ByteVector q = ByteVector.fromMemorySegment(Vec.B64, data, qs + g, Vec.LE);
+                    FloatVector x0 = FloatVector.fromArray(Vec.F, x, xo + g), x1 = FloatVector.fromArray(Vec.F, x, xo + 32 + g);
+                    sLo = ((FloatVector) q.and((byte) 0xF).convertShape(VectorOperators.B2F, Vec.F, 0)).fma(x0, sLo);
+                    sHi = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, Vec.F, 0)).fma(x1, sHi);
+                    xLo = xLo.add(x0);
+                    xHi = xHi.add(x1);
+                }
+                acc = sLo.fma(FloatVector.broadcast(Vec.F, d * scale(u0, u2, 2 * c)), acc);
+                acc = xLo.fma(FloatVector.broadcast(Vec.F, -dmin * min(u1, u2, 2 * c)), acc);
+                acc = sHi.fma(FloatVector.broadcast(Vec.F, d * scale(u0, u2, 2 * c + 1)), acc);
+                acc = xHi.fma(FloatVector.broadcast(Vec.F, -dmin * min(u1, u2, 2 * c + 1)), acc);
             }
         }
         return Vec.sum(acc);
-    }
-
-    private static FloatVector subBlock(ByteVector q, float[] x, int xo, float scale, float negMin, FloatVector acc) {
-        FloatVector x0 = FloatVector.fromArray(Vec.F, x, xo), x1 = FloatVector.fromArray(Vec.F, x, xo + 8);
-        FloatVector x2 = FloatVector.fromArray(Vec.F, x, xo + 16), x3 = FloatVector.fromArray(Vec.F, x, xo + 24);
-        FloatVector s = ((FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, 0)).mul(x0);
-        s = ((FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, 1)).fma(x1, s);
-        s = ((FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, 2)).fma(x2, s);
-        s = ((FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, 3)).fma(x3, s);
-        FloatVector sx = x0.add(x1).add(x2.add(x3));
-        acc = s.fma(FloatVector.broadcast(Vec.F, scale), acc);
-        return sx.fma(FloatVector.broadcast(Vec.F, negMin), acc);
     }
 
     @Override
@@ -66,9 +66,10 @@ final class Q4_KMatrix extends WeightMatrix {
         long off = (long) row * blocksPerRow * BLOCK_BYTES;
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
             float d = Vec.f16(data, off), dmin = Vec.f16(data, off + 2);
+            int u0 = data.get(INT_LE, off + 4), u1 = data.get(INT_LE, off + 8), u2 = data.get(INT_LE, off + 12);
             for (int c = 0; c < 4; c++) {
-                float d1 = d * scale(off, 2 * c), m1 = dmin * min(off, 2 * c);
-                float d2 = d * scale(off, 2 * c + 1), m2 = dmin * min(off, 2 * c + 1);
+                float d1 = d * scale(u0, u2, 2 * c), m1 = dmin * min(u1, u2, 2 * c);
+                float d2 = d * scale(u0, u2, 2 * c + 1), m2 = dmin * min(u1, u2, 2 * c + 1);
                 int y = dstOff + b * BLOCK + 64 * c;
                 for (int l = 0; l < 32; l++) {
                     int q = u8(off + 16 + 32L * c + l);
@@ -80,18 +81,17 @@ final class Q4_KMatrix extends WeightMatrix {
     }
 
     /**
-     * 6-bit scale of sub-block j (ggml's get_scale_min_k4): bytes 0-3 hold scales 0-3 in their low 6 bits; scales
-     * 4-7 take their low 4 bits from bytes 8-11 and their top 2 bits from the spare top bits of bytes 0-3.
+     * 6-bit scale of sub-block j (ggml's get_scale_min_k4), from the 12 scale bytes read as three little-endian ints
+     * u0 (bytes 0-3), u1 (4-7), u2 (8-11). Scales 0-3 are the low 6 bits of bytes 0-3; scales 4-7 take their low 4
+     * bits from bytes 8-11 and their top 2 bits from the spare top bits of bytes 0-3.
      */
-    private int scale(long block, int j) {
-        long sc = block + 4;
-        return j < 4 ? u8(sc + j) & 63 : (u8(sc + j + 4) & 0xF) | ((u8(sc + j - 4) >> 6) << 4);
+    static int scale(int u0, int u2, int j) {
+        return j < 4 ? (u0 >>> 8 * j) & 63 : ((u2 >>> 8 * (j - 4)) & 0xF) | (((u0 >>> 8 * (j - 4) + 6) & 3) << 4);
     }
 
-    /** 6-bit min of sub-block j: as the scales, with bytes 4-7 and the high nibbles of bytes 8-11. */
-    private int min(long block, int j) {
-        long sc = block + 4;
-        return j < 4 ? u8(sc + j + 4) & 63 : (u8(sc + j + 4) >> 4) | ((u8(sc + j) >> 6) << 4);
+    /** 6-bit min of sub-block j: as the scales, with bytes 4-7 (u1) and the high nibbles of bytes 8-11. */
+    static int min(int u1, int u2, int j) {
+        return j < 4 ? (u1 >>> 8 * j) & 63 : ((u2 >>> 8 * (j - 4) + 4) & 0xF) | (((u1 >>> 8 * (j - 4) + 6) & 3) << 4);
     }
 
     private int u8(long offset) {
