@@ -5,6 +5,7 @@ import dev.genstream.app.cli.GenerateCommand;
 import dev.genstream.app.cli.LogitsCommand;
 import dev.genstream.app.cli.ProduceCommand;
 import dev.genstream.app.cli.RunCommand;
+import dev.genstream.app.cli.SynthCommand;
 import dev.genstream.app.cli.TailCommand;
 import dev.genstream.app.cli.TokenizeCommand;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "genstream", mixinStandardHelpOptions = true, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class, GenerateCommand.class,
-                LogitsCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
+                LogitsCommand.class, TokenizeCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

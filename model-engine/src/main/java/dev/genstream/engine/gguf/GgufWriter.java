@@ -12,16 +12,37 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes GGUF v3 files: metadata of the common value types, then tensors aligned to 32 bytes. */
+/**
+ * Writes GGUF v3 files: metadata of the common value types, then tensors aligned to 32 bytes. Tensor data can be
+ * given as arrays or produced on demand: the header (with every tensor's offset, known from its shape) is written
+ * first, then each tensor's {@link TensorData} is called in turn and streamed straight out, so a file of any size
+ * needs no more memory than its producers hold at once.
+ */
 public final class GgufWriter {
     private static final int ALIGNMENT = 32;
 
-    private record Tensor(String name, GgmlType type, long[] dims, byte[] data) {}
+    /** Produces one tensor's bytes, in file order, when the writer reaches that tensor. */
+    @FunctionalInterface
+    public interface TensorData {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Told after each tensor's data is out: its index (0-based), the count, and the file's bytes so far. */
+    @FunctionalInterface
+    public interface Progress {
+        void tensorWritten(int index, int count, String name, long bytesWritten);
+    }
+
+    /** A metadata value written as GGUF uint32 (llama.cpp insists on it for hyperparameters and token ids). */
+    public record U32(int value) {}
+
+    private record Tensor(String name, GgmlType type, long[] dims, long bytes, TensorData data) {}
 
     private final Map<String, Object> metadata = new LinkedHashMap<>();
     private final List<Tensor> tensors = new ArrayList<>();
+    private Progress progress = (i, n, name, bytes) -> {};
 
-    /** Values: String, Integer (i32), Long (u64), Float, Boolean, String[], int[], float[]. */
+    /** Values: String, Integer (i32), {@link U32}, Long (u64), Float, Boolean, String[], int[] (i32), float[]. */
     public GgufWriter put(String key, Object value) {
         metadata.put(key, value);
         return this;
@@ -29,13 +50,41 @@ public final class GgufWriter {
 
     /** Adds a tensor; dims[0] is the row length, as in ggml. */
     public GgufWriter tensor(String name, GgmlType type, long[] dims, byte[] data) {
-        long elements = 1;
-        for (long d : dims) elements *= d;
-        if (type.bytesFor(elements) != data.length) {
-            throw new IllegalArgumentException(name + ": " + data.length + " bytes for " + elements + " " + type + " values");
+        long bytes = bytes(type, dims);
+        if (bytes != data.length) {
+            throw new IllegalArgumentException(name + ": " + data.length + " bytes for " + bytes + " bytes of " + type + " values");
         }
-        tensors.add(new Tensor(name, type, dims.clone(), data));
+        return tensor(name, type, dims, out -> out.write(data));
+    }
+
+    /** Adds a tensor whose bytes {@code data} produces during {@link #write}; it must produce exactly the shape's size. */
+    public GgufWriter tensor(String name, GgmlType type, long[] dims, TensorData data) {
+        tensors.add(new Tensor(name, type, dims.clone(), bytes(type, dims), data));
         return this;
+    }
+
+    public GgufWriter onProgress(Progress progress) {
+        this.progress = progress;
+        return this;
+    }
+
+    /** The file's size once written. */
+    public long fileSize() {
+        try {
+            CountingSink sink = new CountingSink();
+            writeHeader(new LittleEndian(sink));
+            long size = align(sink.count);
+            for (Tensor t : tensors) size += align(t.bytes);
+            return size;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long bytes(GgmlType type, long[] dims) {
+        long elements = 1;
+        for (long d : dims) elements = Math.multiplyExact(elements, d);
+        return type.bytesFor(elements);
     }
 
     public void write(Path path) throws IOException {
@@ -46,6 +95,22 @@ public final class GgufWriter {
 
     public void write(OutputStream os) throws IOException {
         LittleEndian out = new LittleEndian(os);
+        writeHeader(out);
+        out.pad(align(out.written) - out.written);
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            Bounded data = new Bounded(out, t);
+            t.data.writeTo(data);
+            if (data.count != t.bytes) {
+                throw new IllegalStateException("tensor " + t.name + ": produced " + data.count + " bytes, its shape needs " + t.bytes);
+            }
+            out.pad(align(t.bytes) - t.bytes);
+            out.flush();
+            progress.tensorWritten(i, tensors.size(), t.name, out.written);
+        }
+    }
+
+    private void writeHeader(LittleEndian out) throws IOException {
         out.i32(0x46554747);
         out.i32(3);
         out.i64(tensors.size());
@@ -61,14 +126,8 @@ public final class GgufWriter {
             for (long d : t.dims) out.i64(d);
             out.i32(t.type.id);
             out.i64(offset);
-            offset = align(offset + t.data.length);
+            offset = align(offset + t.bytes);
         }
-        out.pad(align(out.written) - out.written);
-        for (Tensor t : tensors) {
-            out.bytes(t.data);
-            out.pad(align(t.data.length) - t.data.length);
-        }
-        out.flush();
     }
 
     private static long align(long x) {
@@ -79,6 +138,7 @@ public final class GgufWriter {
         switch (v) {
             case String s -> { out.i32(8); out.string(s); }
             case Integer i -> { out.i32(5); out.i32(i); }
+            case U32 u -> { out.i32(4); out.i32(u.value()); }
             case Long l -> { out.i32(10); out.i64(l); }
             case Float f -> { out.i32(6); out.f32(f); }
             case Boolean b -> { out.i32(7); out.bytes(new byte[] {(byte) (b ? 1 : 0)}); }
@@ -95,6 +155,47 @@ public final class GgufWriter {
                 for (float f : a) out.f32(f);
             }
             default -> throw new IllegalArgumentException(key + ": cannot write a " + v.getClass().getSimpleName());
+        }
+    }
+
+    /** What a tensor's producer writes to: passed straight through, and refused past the tensor's size. */
+    private static final class Bounded extends OutputStream {
+        private final LittleEndian out;
+        private final Tensor tensor;
+        long count;
+
+        Bounded(LittleEndian out, Tensor tensor) {
+            this.out = out;
+            this.tensor = tensor;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (count + len > tensor.bytes) {
+                throw new IllegalStateException("tensor " + tensor.name + ": produced more than the " + tensor.bytes + " bytes its shape needs");
+            }
+            out.bytes(b, off, len);
+            count += len;
+        }
+    }
+
+    /** Counts bytes and keeps none: sizes the header. */
+    private static final class CountingSink extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
         }
     }
 
@@ -128,8 +229,12 @@ public final class GgufWriter {
         }
 
         void bytes(byte[] b) throws IOException {
-            out.write(b);
-            written += b.length;
+            bytes(b, 0, b.length);
+        }
+
+        void bytes(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            written += len;
         }
 
         void pad(long n) throws IOException {

@@ -6,6 +6,6 @@ import dev.genstream.engine.gguf.GgmlType;
 public final class UnsupportedTensorTypeException extends RuntimeException {
     public UnsupportedTensorTypeException(String tensor, GgmlType type) {
         super("tensor " + tensor + " has type " + type + ", which genstream cannot compute with yet"
-                + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q6_K)");
+                + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K)");
     }
 }

@@ -20,7 +20,7 @@ class WeightMatrixTest {
     static final int COLS = 512;
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void rowsAndDotsMatchTheScalarReference(GgmlType type) {
         Random rnd = new Random(type.ordinal());
         byte[] bytes = randomBlocks(type, rnd);
@@ -43,7 +43,7 @@ class WeightMatrixTest {
 
     /** Batch size and thread count change neither a bit of any output: threads split rows, never a reduction. */
     @ParameterizedTest
-    @EnumSource(names = {"F32", "BF16", "Q8_0", "Q4_0", "Q6_K"})
+    @EnumSource(names = {"F32", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void matmulIsBatchAndThreadInvariant(GgmlType type) {
         Random rnd = new Random(7);
         WeightMatrix m = WeightMatrix.of(new GgufTensor("w", type, new long[] {COLS, ROWS}, MemorySegment.ofArray(randomBlocks(type, rnd))));
@@ -74,6 +74,12 @@ class WeightMatrixTest {
             case BF16 -> { for (int i = 0; i < b.length; i += 2) bb.putShort(i, (short) (Float.floatToIntBits((float) rnd.nextGaussian()) >>> 16)); }
             case Q8_0, Q4_0 -> { for (int i = 0; i < b.length; i += type.blockBytes) bb.putShort(i, Float.floatToFloat16(0.01f + rnd.nextFloat() * 0.1f)); }
             case Q6_K -> { for (int i = 0; i < b.length; i += type.blockBytes) bb.putShort(i + 208, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.01f)); }
+            case Q4_K -> {
+                for (int i = 0; i < b.length; i += type.blockBytes) {
+                    bb.putShort(i, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.01f));
+                    bb.putShort(i + 2, Float.floatToFloat16(0.001f + rnd.nextFloat() * 0.01f));
+                }
+            }
             default -> throw new IllegalArgumentException(type.name());
         }
         return b;
@@ -107,9 +113,31 @@ class WeightMatrixTest {
                     int sc = b[blk + 192 + 8 * half + 2 * k + l / 16];
                     yield Float.float16ToFloat(bb.getShort(blk + 208)) * sc * ((lo | (hi << 4)) - 32);
                 }
+                case Q4_K -> {
+                    // j = 64*c + 32*hi + l: nibble hi of qs[32*c + l] (qs at byte 16), sub-block s = 2*c + hi.
+                    int c = j / 64, hi = (j % 64) / 32, l = j % 32;
+                    int qs = b[blk + 16 + 32 * c + l] & 0xff;
+                    int q = hi == 0 ? qs & 0xF : qs >> 4;
+                    int[] sm = q4kScaleAndMin(b, blk + 4, 2 * c + hi);
+                    float d = Float.float16ToFloat(bb.getShort(blk)), dmin = Float.float16ToFloat(bb.getShort(blk + 2));
+                    yield d * sm[0] * q - dmin * sm[1];
+                }
                 default -> throw new IllegalArgumentException(type.name());
             };
         }
         return y;
+    }
+
+    /**
+     * The 12 scale bytes as eight 6-bit (scale, min) pairs. Pairs 0-3: scale = low 6 bits of byte s, min = low 6 bits
+     * of byte s+4. Pairs 4-7: the low 4 bits sit in byte s+4 (scale low nibble, min high nibble), the top 2 bits
+     * in the otherwise unused top bits of bytes s-4 (scale) and s (min).
+     */
+    static int[] q4kScaleAndMin(byte[] b, int at, int s) {
+        int[] u = new int[12];
+        for (int i = 0; i < 12; i++) u[i] = b[at + i] & 0xff;
+        if (s < 4) return new int[] {u[s] % 64, u[s + 4] % 64};
+        int hiScale = u[s - 4] / 64, hiMin = u[s] / 64;
+        return new int[] {u[s + 4] % 16 + 16 * hiScale, u[s + 4] / 16 + 16 * hiMin};
     }
 }
