@@ -1,5 +1,6 @@
 package dev.genstream.app;
 
+import dev.genstream.app.cli.BenchCommand;
 import dev.genstream.app.cli.DemoCommand;
 import dev.genstream.app.cli.GenerateCommand;
 import dev.genstream.app.cli.LogitsCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The genstream command line. Errors print as one line; GENSTREAM_DEBUG=1 adds the stack trace. */
 @Command(name = "genstream", mixinStandardHelpOptions = true, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, LogitsCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, DemoCommand.class, GenerateCommand.class, LogitsCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));
