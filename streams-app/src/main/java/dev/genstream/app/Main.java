@@ -1,5 +1,6 @@
 package dev.genstream.app;
 
+import dev.genstream.app.cli.BenchCommand;
 import dev.genstream.app.cli.DemoCommand;
 import dev.genstream.app.cli.GenerateCommand;
 import dev.genstream.app.cli.LogitsCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "genstream", mixinStandardHelpOptions = true, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class, GenerateCommand.class,
-                LogitsCommand.class, TokenizeCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+                LogitsCommand.class, TokenizeCommand.class, BenchCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -14,6 +14,7 @@ final class F16Matrix extends WeightMatrix {
         return GgmlType.F16;
     }
 
+    /** {@link FloatGemm}'s order, on the exact float values of the weights. */
     @Override
     public float dot(int row, float[] x, int xOff) {
         long base = (long) row * cols * 2;
@@ -23,12 +24,18 @@ final class F16Matrix extends WeightMatrix {
             a0 = Vec.f16x8(data, base + 2L * i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
             a1 = Vec.f16x8(data, base + 2L * i + 16).fma(FloatVector.fromArray(Vec.F, x, xOff + i + 8), a1);
         }
-        for (int end = cols - Vec.LANES; i <= end; i += Vec.LANES) {
+        if (i <= cols - Vec.LANES) {
             a0 = Vec.f16x8(data, base + 2L * i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
+            i += Vec.LANES;
         }
         float sum = Vec.sum(a0.add(a1));
         for (; i < cols; i++) sum += f16(base + 2L * i) * x[xOff + i];
         return sum;
+    }
+
+    @Override
+    void matmulTile(int r0, int r1, float[] x, int n, float[] out) {
+        matmulDequantized(r0, r1, x, n, out);
     }
 
     private float f16(long offset) {
@@ -38,6 +45,8 @@ final class F16Matrix extends WeightMatrix {
     @Override
     public void readRow(int row, float[] dst, int dstOff) {
         long base = (long) row * cols * 2;
-        for (int i = 0; i < cols; i++) dst[dstOff + i] = f16(base + 2L * i);
+        int i = 0;
+        for (; i <= cols - Vec.LANES; i += Vec.LANES) Vec.f16x8(data, base + 2L * i).intoArray(dst, dstOff + i);
+        for (; i < cols; i++) dst[dstOff + i] = f16(base + 2L * i);
     }
 }

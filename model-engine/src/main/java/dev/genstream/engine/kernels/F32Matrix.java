@@ -14,29 +14,33 @@ final class F32Matrix extends WeightMatrix {
         return GgmlType.F32;
     }
 
+    /** {@link FloatGemm}'s order, on the exact float values of the weights. */
     @Override
     public float dot(int row, float[] x, int xOff) {
         long base = (long) row * cols * 4;
-        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0;
         int i = 0;
-        for (int end = cols - 4 * Vec.LANES; i <= end; i += 4 * Vec.LANES) {
-            long o = base + 4L * i;
-            a0 = FloatVector.fromMemorySegment(Vec.F, data, o, Vec.LE).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
-            a1 = FloatVector.fromMemorySegment(Vec.F, data, o + 32, Vec.LE).fma(FloatVector.fromArray(Vec.F, x, xOff + i + 8), a1);
-            a2 = FloatVector.fromMemorySegment(Vec.F, data, o + 64, Vec.LE).fma(FloatVector.fromArray(Vec.F, x, xOff + i + 16), a2);
-            a3 = FloatVector.fromMemorySegment(Vec.F, data, o + 96, Vec.LE).fma(FloatVector.fromArray(Vec.F, x, xOff + i + 24), a3);
-        }
-        for (int end = cols - Vec.LANES; i <= end; i += Vec.LANES) {
+        for (int end = cols - 2 * Vec.LANES; i <= end; i += 2 * Vec.LANES) {
             a0 = FloatVector.fromMemorySegment(Vec.F, data, base + 4L * i, Vec.LE).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
+            a1 = FloatVector.fromMemorySegment(Vec.F, data, base + 4L * i + 32, Vec.LE).fma(FloatVector.fromArray(Vec.F, x, xOff + i + 8), a1);
         }
-        float sum = Vec.sum(a0.add(a1).add(a2.add(a3)));
+        if (i <= cols - Vec.LANES) {
+            a0 = FloatVector.fromMemorySegment(Vec.F, data, base + 4L * i, Vec.LE).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
+            i += Vec.LANES;
+        }
+        float sum = Vec.sum(a0.add(a1));
         for (; i < cols; i++) sum += data.get(Vec.FLOAT_LE, base + 4L * i) * x[xOff + i];
         return sum;
     }
 
     @Override
+    void matmulTile(int r0, int r1, float[] x, int n, float[] out) {
+        matmulDequantized(r0, r1, x, n, out);
+    }
+
+    @Override
     public void readRow(int row, float[] dst, int dstOff) {
         long base = (long) row * cols * 4;
-        for (int i = 0; i < cols; i++) dst[dstOff + i] = data.get(Vec.FLOAT_LE, base + 4L * i);
+        MemorySegment.copy(data, Vec.FLOAT_LE, base, dst, dstOff, cols);
     }
 }

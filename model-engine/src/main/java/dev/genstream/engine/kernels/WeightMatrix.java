@@ -65,17 +65,51 @@ public abstract sealed class WeightMatrix permits F32Matrix, F16Matrix, BF16Matr
     public abstract void readRow(int row, float[] dst, int dstOff);
 
     /**
-     * out[s*rows + r] = row r · x[s*cols ..] for the n input vectors packed in x. Threads split rows; each
-     * thread walks the sequences inside its row range so a weight row is fetched once for all of them.
+     * out[s*rows + r] = row r · x[s*cols ..] for the n input vectors packed in x. Threads split tiles of rows; inside
+     * a tile, a type's kernel may share each weight load across rows or sequences, but every (row, sequence) output
+     * is the same single reduction {@link #dot} computes.
      */
     public void matmul(float[] x, int n, float[] out, Parallel parallel) {
-        parallel.forRange(rows, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int s = 0; s < n; s++) {
-                    out[s * rows + r] = dot(r, x, s * cols);
-                }
-            }
+        int tiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
+        parallel.forRange(tiles, (from, to) -> {
+            for (int t = from; t < to; t++) matmulTile(t * TILE_ROWS, Math.min(rows, (t + 1) * TILE_ROWS), x, n, out);
         });
+    }
+
+    /** Rows per tile: their dequantized weights stay in L2 while every sequence passes over them. */
+    static final int TILE_ROWS = 16;
+    /** Sequences per pass over a tile: their activations stay in cache too. */
+    static final int SEQ_BLOCK = 16;
+
+    private static final ThreadLocal<float[]> TILE_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** out for rows [r0, r1) and all n sequences. The default calls dot per output; fast types override. */
+    void matmulTile(int r0, int r1, float[] x, int n, float[] out) {
+        for (int r = r0; r < r1; r++) {
+            for (int s = 0; s < n; s++) out[s * rows + r] = dot(r, x, s * cols);
+        }
+    }
+
+    /**
+     * For types whose dot follows {@link FloatGemm}'s order on exactly the values readRow yields: several sequences
+     * dequantize each row once into a per-thread buffer, then every weight load serves four sequences.
+     */
+    final void matmulDequantized(int r0, int r1, float[] x, int n, float[] out) {
+        if (n == 1) {
+            for (int r = r0; r < r1; r++) out[r] = dot(r, x, 0);
+            return;
+        }
+        float[] buf = TILE_BUFFER.get();
+        if (buf.length < (r1 - r0) * cols) TILE_BUFFER.set(buf = new float[TILE_ROWS * cols]);
+        for (int r = r0; r < r1; r++) readRow(r, buf, (r - r0) * cols);
+        for (int sb = 0; sb < n; sb += SEQ_BLOCK) {
+            int se = Math.min(n, sb + SEQ_BLOCK);
+            for (int r = r0; r < r1; r++) {
+                int w = (r - r0) * cols, s = sb;
+                for (; s + 3 < se; s += 4) FloatGemm.dot4(buf, w, x, s * cols, cols, cols, out, s * rows + r, rows);
+                for (; s < se; s++) out[s * rows + r] = FloatGemm.dot(buf, w, x, s * cols, cols);
+            }
+        }
     }
 
     @Override

@@ -28,6 +28,11 @@ public final class KvCache {
         return capacity;
     }
 
+    /** Bytes of key and value storage allocated now. */
+    public long bytes() {
+        return 2L * layers * keys[0].length * Float.BYTES;
+    }
+
     /** Positions filled so far; the next token goes at this position. */
     public int length() {
         return length;

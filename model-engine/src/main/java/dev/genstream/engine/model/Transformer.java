@@ -46,6 +46,11 @@ public final class Transformer {
         return c;
     }
 
+    /** Bytes of weights one decode step reads. */
+    public long weightBytesPerToken() {
+        return w.bytesPerToken();
+    }
+
     public KvCache newCache(int capacity) {
         return new KvCache(c, capacity);
     }

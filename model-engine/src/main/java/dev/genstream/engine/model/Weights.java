@@ -62,6 +62,17 @@ public record Weights(
         return new Weights(embedding, positions, layers, norm(f, "output_norm", c.dim()), output, ropeFreqs);
     }
 
+    /** Bytes of matrices one decode step reads: every layer's and the output's (one embedding row is negligible). */
+    public long bytesPerToken() {
+        long sum = output.byteSize();
+        for (Layer l : layers) {
+            for (WeightMatrix m : new WeightMatrix[] {l.wq, l.wk, l.wv, l.wqkv, l.wo, l.wGate, l.wUp, l.wDown}) {
+                if (m != null) sum += m.byteSize();
+            }
+        }
+        return sum;
+    }
+
     private static WeightMatrix matrix(GgufFile f, String name, int rows, int cols) {
         WeightMatrix m = WeightMatrix.of(f.tensor(name));
         if ((rows >= 0 && m.rows() != rows) || m.cols() != cols) {

@@ -43,7 +43,7 @@ class WeightMatrixTest {
 
     /** Batch size and thread count change neither a bit of any output: threads split rows, never a reduction. */
     @ParameterizedTest
-    @EnumSource(names = {"F32", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void matmulIsBatchAndThreadInvariant(GgmlType type) {
         Random rnd = new Random(7);
         WeightMatrix m = WeightMatrix.of(new GgufTensor("w", type, new long[] {COLS, ROWS}, MemorySegment.ofArray(randomBlocks(type, rnd))));
@@ -64,8 +64,43 @@ class WeightMatrixTest {
         }
     }
 
+    /**
+     * Every batch size 1..9 (so the four-sequence kernel, its remainders and the single-sequence path all run), a row
+     * count spanning several tiles and ending in a partial one, and 1, 2 or 3 threads: every output equals dot alone.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q6_K"})
+    void everyBatchSizeAndThreadCountEqualsDotAlone(GgmlType type) {
+        int rows = 3 * WeightMatrix.TILE_ROWS + 5;
+        int[] colCounts = type.blockSize == 1 ? new int[] {COLS, 520, 100, 7} : new int[] {COLS};
+        for (int cols : colCounts) {
+            Random rnd = new Random(cols);
+            WeightMatrix m = WeightMatrix.of(new GgufTensor("w", type, new long[] {cols, rows}, MemorySegment.ofArray(randomBlocks(type, rnd, rows, cols))));
+            float[] x = new float[cols * 9];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            try (Parallel one = new Parallel(1); Parallel two = new Parallel(2); Parallel three = new Parallel(3)) {
+                for (int n = 1; n <= 9; n++) {
+                    for (Parallel p : new Parallel[] {one, two, three}) {
+                        float[] out = new float[rows * n];
+                        m.matmul(x, n, out, p);
+                        for (int s = 0; s < n; s++) {
+                            for (int r = 0; r < rows; r++) {
+                                assertThat(out[s * rows + r]).as("%s cols %d n %d threads %d seq %d row %d", type, cols, n, p.threads(), s, r)
+                                        .isEqualTo(m.dot(r, x, s * cols));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     static byte[] randomBlocks(GgmlType type, Random rnd) {
-        byte[] b = new byte[(int) type.bytesFor((long) ROWS * COLS)];
+        return randomBlocks(type, rnd, ROWS, COLS);
+    }
+
+    static byte[] randomBlocks(GgmlType type, Random rnd, int rows, int cols) {
+        byte[] b = new byte[(int) type.bytesFor((long) rows * cols)];
         rnd.nextBytes(b);
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {

@@ -1,0 +1,217 @@
+package dev.genstream.app.cli;
+
+import dev.genstream.engine.kernels.MemoryBandwidth;
+import dev.genstream.engine.kernels.Parallel;
+import dev.genstream.engine.model.KvCache;
+import dev.genstream.engine.model.Model;
+import dev.genstream.engine.model.Transformer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "bench", description = {
+        "Measure prefill, single-stream decode and batched decode throughput, and peak RSS.",
+        "Each figure is the median of --repeat runs after one warm-up run."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--prompt-tokens", paramLabel = "P", defaultValue = "128", description = "Prompt length for prefill (default: ${DEFAULT-VALUE})")
+    int promptTokens;
+
+    @Option(names = "--gen-tokens", paramLabel = "G", defaultValue = "64", description = "Decode steps per run (default: ${DEFAULT-VALUE})")
+    int genTokens;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Sequences decoded together (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--repeat", paramLabel = "R", defaultValue = "5", description = "Timed runs (default: ${DEFAULT-VALUE})")
+    int repeat;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text")
+    boolean json;
+
+    @Option(names = "--membw", description = "Also measure memory read bandwidth and the fraction of it decode uses")
+    boolean membw;
+
+    @Option(names = "--membw-mb", paramLabel = "MB", defaultValue = "2048", description = "Buffer size for --membw (default: ${DEFAULT-VALUE})")
+    int membwMb;
+
+    private final SplittableRandom rnd = new SplittableRandom(1);
+
+    @Override
+    public Integer call() throws IOException {
+        for (var o : List.of(new Object[] {"--prompt-tokens", promptTokens}, new Object[] {"--gen-tokens", genTokens},
+                new Object[] {"--batch", batch}, new Object[] {"--repeat", repeat}, new Object[] {"--membw-mb", membwMb})) {
+            if ((int) o[1] < 1) throw new ParameterException(spec.commandLine(), o[0] + " must be at least 1, got " + o[1]);
+        }
+        Path path = model.path();
+        try (Model m = model.load()) {
+            int ctx = m.config().contextLength();
+            if (promptTokens > ctx || genTokens > ctx) {
+                throw new ParameterException(spec.commandLine(), "--prompt-tokens and --gen-tokens must fit the model's context of " + ctx);
+            }
+            Transformer t = m.transformer();
+            double[] pp = new double[repeat], tg = new double[repeat], bt = new double[repeat];
+            long[] kv = new long[1];
+            run(t, kv); // warm-up: JIT and page cache
+            for (int i = 0; i < repeat; i++) {
+                double[] r = run(t, kv);
+                pp[i] = r[0];
+                tg[i] = r[1];
+                bt[i] = r[2];
+            }
+            long rss = peakRss();
+            long bytesPerToken = t.weightBytesPerToken();
+            double bw = 0;
+            if (membw) {
+                try (Parallel p = new Parallel(model.threads())) {
+                    bw = MemoryBandwidth.measure(p, (long) membwMb << 20, 5);
+                }
+            }
+            Result res = new Result(path.toString(), Files.size(path), model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, kv[0], bytesPerToken, bw);
+            System.out.println(json ? res.json() : res.text());
+        }
+        return 0;
+    }
+
+    /** One run: {prefill, decode, batched decode} in tokens per second. */
+    private double[] run(Transformer t, long[] kvPeak) {
+        int vocab = t.config().vocabSize();
+        KvCache cache = t.newCache(promptTokens);
+        int[] prompt = new int[promptTokens];
+        for (int i = 0; i < promptTokens; i++) prompt[i] = rnd.nextInt(vocab);
+        long t0 = System.nanoTime();
+        t.forward(List.of(new Transformer.Step(cache, prompt)));
+        double pp = promptTokens / seconds(t0);
+        kvPeak[0] = Math.max(kvPeak[0], cache.bytes());
+
+        double tg = genTokens / decode(t, 1, kvPeak);
+        double bt = (double) batch * genTokens / decode(t, batch, kvPeak);
+        return new double[] {pp, tg, bt};
+    }
+
+    /** Seconds for genTokens greedy steps of n fresh sequences decoded together. */
+    private double decode(Transformer t, int n, long[] kvPeak) {
+        int vocab = t.config().vocabSize();
+        List<KvCache> caches = new ArrayList<>();
+        int[] next = new int[n];
+        for (int s = 0; s < n; s++) {
+            caches.add(t.newCache(genTokens));
+            next[s] = rnd.nextInt(vocab);
+        }
+        long t0 = System.nanoTime();
+        for (int g = 0; g < genTokens; g++) {
+            List<Transformer.Step> steps = new ArrayList<>(n);
+            for (int s = 0; s < n; s++) steps.add(new Transformer.Step(caches.get(s), new int[] {next[s]}));
+            float[][] logits = t.forward(steps);
+            for (int s = 0; s < n; s++) next[s] = argmax(logits[s]);
+        }
+        double secs = seconds(t0);
+        long kv = 0;
+        for (KvCache c : caches) kv += c.bytes();
+        kvPeak[0] = Math.max(kvPeak[0], kv);
+        return secs;
+    }
+
+    private static int argmax(float[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+        return best;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** VmHWM: the process's peak resident set, in bytes (0 where /proc is absent). */
+    static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private record Result(String model, long fileBytes, int threads, int p, int g, int bsz, double[] pp, double[] tg, double[] bt,
+                          long rss, long kvBytes, long bytesPerToken, double bw) {
+        double fraction() {
+            return bw > 0 ? bytesPerToken * median(tg) / bw : 0;
+        }
+
+        String text() {
+            StringBuilder b = new StringBuilder();
+            b.append(String.format(Locale.ROOT, "model: %s (%.2f GB), threads: %d, medians of %d runs after a warm-up (min-max)%n",
+                    model, fileBytes / 1e9, threads, pp.length));
+            b.append(String.format(Locale.ROOT, "prefill pp%d: %.2f tok/s (%.2f-%.2f)%n", p, median(pp), min(pp), max(pp)));
+            b.append(String.format(Locale.ROOT, "decode tg%d: %.2f tok/s (%.2f-%.2f)%n", g, median(tg), min(tg), max(tg)));
+            b.append(String.format(Locale.ROOT, "batch %d decode: %.2f tok/s aggregate (%.2f-%.2f), %.2fx single-stream%n",
+                    bsz, median(bt), min(bt), max(bt), median(bt) / median(tg)));
+            b.append(String.format(Locale.ROOT, "peak RSS: %.0f MB (file %.0f MB + KV cache %.0f MB + %.0f MB)",
+                    rss / 1e6, fileBytes / 1e6, kvBytes / 1e6, (rss - fileBytes - kvBytes) / 1e6));
+            if (bw > 0) {
+                b.append(String.format(Locale.ROOT, "%nmemory bandwidth: %.2f GB/s; decode reads %.0f MB/token = %.0f%% of it",
+                        bw / 1e9, bytesPerToken / 1e6, 100 * fraction()));
+            }
+            return b.toString();
+        }
+
+        String json() {
+            StringBuilder b = new StringBuilder("{");
+            b.append("\"model\":\"").append(model.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            b.append(",\"file_bytes\":").append(fileBytes).append(",\"threads\":").append(threads);
+            b.append(",\"prompt_tokens\":").append(p).append(",\"gen_tokens\":").append(g).append(",\"batch\":").append(bsz);
+            b.append(",\"runs\":").append(pp.length);
+            field(b, "prefill_tok_s", median(pp)).append(",\"prefill_runs\":").append(arr(pp));
+            field(b, "decode_tok_s", median(tg)).append(",\"decode_runs\":").append(arr(tg));
+            field(b, "batch_decode_tok_s", median(bt)).append(",\"batch_decode_runs\":").append(arr(bt));
+            field(b, "batch_speedup", median(bt) / median(tg));
+            b.append(",\"peak_rss_bytes\":").append(rss).append(",\"kv_cache_bytes\":").append(kvBytes);
+            b.append(",\"weight_bytes_per_token\":").append(bytesPerToken);
+            if (bw > 0) field(field(b, "membw_bytes_s", bw), "decode_bw_fraction", fraction());
+            return b.append('}').toString();
+        }
+    }
+
+    private static StringBuilder field(StringBuilder b, String name, double v) {
+        return b.append(",\"").append(name).append("\":").append(String.format(Locale.ROOT, "%.4g", v));
+    }
+
+    private static String arr(double[] v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) b.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4g", v[i]));
+        return b.append(']').toString();
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(0);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(0);
+    }
+}
