@@ -70,7 +70,7 @@ class CrashResumeTest {
         List<PromptRequest> requests = new ArrayList<>();
         for (int i = 0; i < PROMPTS.length; i++) {
             boolean greedy = i % 2 == 0;
-            requests.add(KafkaTestEnv.request("crash-" + i, PROMPTS[i], 200 + 10 * i, greedy ? 0f : 0.9f, greedy ? null : 500L + i));
+            requests.add(KafkaTestEnv.request("crash-" + i, PROMPTS[i], 600 + 10 * i, greedy ? 0f : 0.9f, greedy ? null : 500L + i));
         }
         Map<String, Generator.Result> expected = uninterrupted(requests);
 
@@ -82,8 +82,8 @@ class CrashResumeTest {
         for (int kill = 1; kill <= 3; kill++) {
             int before = seen;
             // Let the (new) instance deliver a little, then kill it mid-generation.
-            KafkaTestEnv.Outputs now = env.collect(c, o -> o.tokens().size() >= before + 60 || o.completions().size() == requests.size(),
-                    Duration.ofSeconds(180));
+            KafkaTestEnv.Outputs now = env.collect(c, o -> o.tokens().size() >= before + 40 || o.completions().size() == requests.size(),
+                    Duration.ofSeconds(180), Duration.ZERO);
             seen = now.tokens().size();
             assertThat(now.completions().size()).as("still in flight at kill %d", kill).isLessThan(requests.size());
             assertThat(seen).as("progress before kill %d (app log: %s)", kill, log).isGreaterThan(before);

@@ -100,6 +100,11 @@ final class KafkaTestEnv {
 
     /** Reads the output topics with read_committed from the start until {@code done} holds or the timeout passes. */
     Outputs collect(GenstreamConfig c, Predicate<Outputs> done, Duration timeout) {
+        return collect(c, done, timeout, Duration.ofMillis(1500));
+    }
+
+    /** As above; {@code settle} is how long to keep reading after {@code done} holds, to catch duplicates. */
+    Outputs collect(GenstreamConfig c, Predicate<Outputs> done, Duration timeout, Duration settle) {
         Map<String, Object> props = new HashMap<>(c.kafka());
         props.put("group.id", "reader-" + UUID.randomUUID());
         props.put("isolation.level", "read_committed");
@@ -120,8 +125,8 @@ final class KafkaTestEnv {
                 }
             }
             // A short quiet period catches anything that would arrive twice.
-            long settle = System.nanoTime() + Duration.ofMillis(1500).toNanos();
-            while (System.nanoTime() < settle) {
+            long settleEnd = System.nanoTime() + settle.toNanos();
+            while (System.nanoTime() < settleEnd) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.topic().equals(tokens)) out.tokens().add(tokenDe.deserialize(r.topic(), r.value()));
                     else if (r.topic().equals(completions)) out.completions().add(completionDe.deserialize(r.topic(), r.value()));
