@@ -2,8 +2,6 @@ package dev.genstream.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genstream.app.embedded.EmbeddedKafka;
-import dev.genstream.app.registry.ApicurioRegistryExtension;
 import dev.genstream.schemas.DeadLetter;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.GenerationParams;
@@ -16,30 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every kind of bad record reaches the dead-letter topic with its own code; the good ones around them are answered. */
-@ExtendWith(ApicurioRegistryExtension.class)
 @Timeout(300)
-class BadInputTest {
-    static EmbeddedKafka kafka;
-    static KafkaTestEnv env;
-
-    @BeforeAll
-    static void start(ApicurioRegistryExtension.Apicurio registry) throws Exception {
-        kafka = EmbeddedKafka.start();
-        env = new KafkaTestEnv(kafka.bootstrapServers(), registry.ccompatUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
-
+class BadInputTest extends KafkaTestBase {
     static PromptRequest with(String id, String prompt, GenerationParams p, String model) {
         return PromptRequest.newBuilder().setRequestId(id).setPrompt(prompt).setParams(p).setModel(model).setCreatedAt(Instant.now()).build();
     }

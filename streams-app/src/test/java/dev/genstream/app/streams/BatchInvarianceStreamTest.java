@@ -2,8 +2,6 @@ package dev.genstream.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genstream.app.embedded.EmbeddedKafka;
-import dev.genstream.app.registry.ApicurioRegistryExtension;
 import dev.genstream.schemas.GenerationParams;
 import dev.genstream.schemas.PromptRequest;
 import dev.genstream.schemas.TokenEvent;
@@ -12,30 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A request decoded alone and alongside 7 others gives identical tokens, logprobs and alternatives. */
-@ExtendWith(ApicurioRegistryExtension.class)
 @Timeout(300)
-class BatchInvarianceStreamTest {
-    static EmbeddedKafka kafka;
-    static KafkaTestEnv env;
-
-    @BeforeAll
-    static void start(ApicurioRegistryExtension.Apicurio registry) throws Exception {
-        kafka = EmbeddedKafka.start();
-        env = new KafkaTestEnv(kafka.bootstrapServers(), registry.ccompatUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
-
+class BatchInvarianceStreamTest extends KafkaTestBase {
     static PromptRequest probe(String id) {
         return PromptRequest.newBuilder().setRequestId(id).setPrompt("And the LORD spake unto Moses, saying,").setCreatedAt(Instant.now())
                 .setParams(GenerationParams.newBuilder().setMaxTokens(40).setTemperature(1.0f).setSeed(4242L).setLogprobs(3).build())

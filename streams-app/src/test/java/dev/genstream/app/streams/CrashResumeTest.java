@@ -2,8 +2,6 @@ package dev.genstream.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genstream.app.embedded.EmbeddedKafka;
-import dev.genstream.app.registry.ApicurioRegistryExtension;
 import dev.genstream.engine.generate.Generator;
 import dev.genstream.engine.model.Model;
 import dev.genstream.engine.testing.BundledModel;
@@ -21,39 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The app in its own JVM, killed with SIGKILL three times while generations are in flight and restarted each
  * time. A read_committed reader must then see exactly one completion per request, every token index once, and
  * texts byte-identical to an uninterrupted run with the same seeds, sampled requests included.
  */
-@ExtendWith(ApicurioRegistryExtension.class)
 @Timeout(900)
-class CrashResumeTest {
-    static EmbeddedKafka kafka;
-    static KafkaTestEnv env;
-
-    static final String[] PROMPTS = {
-        "In the beginning", "And the LORD said unto Moses,", "Blessed are the", "The LORD is my shepherd;",
-        "And Jesus answered and said unto them,", "Honour thy father", "Then Peter said", "Thou shalt not",
-        "And God said, Let there be", "Now the serpent was"};
-
-    @BeforeAll
-    static void start(ApicurioRegistryExtension.Apicurio registry) throws Exception {
-        kafka = EmbeddedKafka.start();
-        env = new KafkaTestEnv(kafka.bootstrapServers(), registry.ccompatUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
-
+class CrashResumeTest extends KafkaTestBase {
     @Test
     void killMinusNineThreeTimesLosesNothingAndDuplicatesNothing() throws Exception {
         GenstreamConfig c = env.config("crash", Map.of(

@@ -3,8 +3,6 @@ package dev.genstream.app.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genstream.app.Main;
-import dev.genstream.app.embedded.EmbeddedKafka;
-import dev.genstream.app.registry.ApicurioRegistryExtension;
 import dev.genstream.app.registry.SchemaRegistryClient;
 import dev.genstream.engine.testing.BundledModel;
 import dev.genstream.schemas.Completion;
@@ -18,35 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** 20 prompts through a real broker and a real Apicurio registry. */
-@ExtendWith(ApicurioRegistryExtension.class)
 @Timeout(300)
-class StreamingEndToEndTest {
-    static EmbeddedKafka kafka;
-    static KafkaTestEnv env;
-
-    static final String[] PROMPTS = {
-        "In the beginning", "And the LORD said unto Moses,", "Blessed are the", "The LORD is my shepherd;",
-        "And Jesus answered and said unto them,", "Honour thy father", "Then Peter said", "Thou shalt not",
-        "And God said, Let there be", "Now the serpent was"};
-
-    @BeforeAll
-    static void start(ApicurioRegistryExtension.Apicurio registry) throws Exception {
-        kafka = EmbeddedKafka.start();
-        env = new KafkaTestEnv(kafka.bootstrapServers(), registry.ccompatUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
-
+class StreamingEndToEndTest extends KafkaTestBase {
     @Test
     void twentyPromptsYieldTwentyCompletionsAndAllTheirTokens() throws Exception {
         GenstreamConfig c = env.config("e2e", Map.of(GenstreamConfig.BATCH_SIZE, "8"));
