@@ -43,6 +43,15 @@ class CliContractTest {
     }
 
     @Test
+    void everySubcommandExplainsItselfWithHelp() {
+        for (String cmd : List.of("demo", "run", "produce", "tail", "generate", "logits", "tokenize", "bench", "synth")) {
+            Run r = run(cmd, "--help");
+            assertThat(r.exit()).as(cmd).isZero();
+            assertThat(r.out()).as(cmd).startsWith("Usage: genstream " + cmd).contains("--help");
+        }
+    }
+
+    @Test
     void generateStreamsTextAndEndsWithOneStatsLine() {
         Run r = run("generate", "--model", model(), "--prompt", "And the LORD said unto Moses,", "--max-tokens", "20", "--temperature", "0", "--threads", "1");
         assertThat(r.exit()).isZero();
