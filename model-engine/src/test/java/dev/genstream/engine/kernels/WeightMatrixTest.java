@@ -32,10 +32,12 @@ class WeightMatrixTest {
             float[] ref = dequantize(type, bytes, r);
             m.readRow(r, row, 0);
             assertThat(row).as("row %d", r).containsExactly(ref);
+            // Q8_0 and Q4_0 multiply 8-bit activations, as ggml does: the reference quantizes x the same way.
+            float[] xs = type == GgmlType.Q8_0 || type == GgmlType.Q4_0 ? quantizedActivations(x, COLS, COLS) : java.util.Arrays.copyOfRange(x, COLS, 2 * COLS);
             double expect = 0, scale = 0;
             for (int i = 0; i < COLS; i++) {
-                expect += (double) ref[i] * x[COLS + i];
-                scale += Math.abs((double) ref[i] * x[COLS + i]);
+                expect += (double) ref[i] * xs[i];
+                scale += Math.abs((double) ref[i] * xs[i]);
             }
             assertThat((double) m.dot(r, x, COLS)).as("dot row %d", r).isCloseTo(expect, org.assertj.core.data.Offset.offset(1e-5 * scale + 1e-6));
         }
@@ -93,6 +95,23 @@ class WeightMatrixTest {
                 }
             }
         }
+    }
+
+    /** ggml's Q8_0 activation rule, written out scalar: d = amax/127, q = x/d rounded half away from zero; returns q*d. */
+    static float[] quantizedActivations(float[] x, int off, int n) {
+        float[] out = new float[n];
+        for (int b = 0; b < n; b += 32) {
+            float amax = 0;
+            for (int i = 0; i < 32; i++) amax = Math.max(amax, Math.abs(x[off + b + i]));
+            float d = amax / 127f, id = d != 0 ? 1f / d : 0f;
+            for (int i = 0; i < 32; i++) {
+                float r = x[off + b + i] * id;
+                int q = (int) (r + Math.copySign(0.5f, r));
+                assertThat(Math.abs(q)).isLessThanOrEqualTo(127);
+                out[b + i] = q * d;
+            }
+        }
+        return out;
     }
 
     static byte[] randomBlocks(GgmlType type, Random rnd) {
