@@ -11,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 abstract sealed class BlockQ8Matrix extends WeightMatrix permits Q8_0Matrix, Q4_0Matrix {
     static final int BLOCK = 32;
     private static final ThreadLocal<Q8Activations> ACTIVATIONS = ThreadLocal.withInitial(Q8Activations::new);
-    private static final ThreadLocal<float[][]> TILE = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[0]});
 
     final int blocks;
     final int blockBytes;
@@ -37,7 +36,7 @@ abstract sealed class BlockQ8Matrix extends WeightMatrix permits Q8_0Matrix, Q4_
     @Override
     public final float dot(int row, float[] x, int xOff) {
         Q8Activations a = ACTIVATIONS.get();
-        a.quantize(x, xOff, 1, cols, false);
+        a.quantize(x, xOff, 1, cols);
         return dot(row, a, 0);
     }
 
@@ -49,13 +48,15 @@ abstract sealed class BlockQ8Matrix extends WeightMatrix permits Q8_0Matrix, Q4_
         for (int b = 0; b < blocks; b++, off += blockBytes) {
             acc = Int8Gemm.block(weights(off, 0), weights(off, 1), a.q, qOff + BLOCK * b, scale(off) * a.d[dOff + b], acc);
         }
-        return Vec.sum(acc);
+        float[] lanes = new float[Vec.LANES];
+        acc.intoArray(lanes, 0);
+        return Vec.sum(lanes, 0);
     }
 
     @Override
     public final void matmul(float[] x, int n, float[] out, Parallel parallel) {
         Q8Activations a = ACTIVATIONS.get();
-        a.quantize(x, 0, n, cols, n > 1);
+        a.quantize(x, 0, n, cols);
         int tiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
         parallel.forRange(tiles, (from, to) -> {
             for (int t = from; t < to; t++) tile(t * TILE_ROWS, Math.min(rows, (t + 1) * TILE_ROWS), a, n, out);
@@ -63,51 +64,43 @@ abstract sealed class BlockQ8Matrix extends WeightMatrix permits Q8_0Matrix, Q4_
     }
 
     /**
-     * One vector reads the blocks directly. Several widen the tile's rows once; then, a range of blocks at a time,
-     * four vectors share each weight load while their activations stay in L1 across the tile's rows.
+     * Rows [r0, r1) for all n vectors. From four vectors on, the tile's rows are widened to shorts once (they stay
+     * in L2) and each weight load then serves four vectors, whose quantized activations stay in L1.
      */
     private void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
-        if (n == 1) {
-            for (int r = r0; r < r1; r++) out[r] = dot(r, a, 0);
-            return;
+        int s = 0;
+        if (n >= 4) {
+            Tile t = TILE.get().fit(TILE_ROWS * cols, TILE_ROWS * blocks);
+            for (int r = r0; r < r1; r++) widen(r, t.w, (r - r0) * cols, t.scales, (r - r0) * blocks);
+            for (; s + 3 < n; s += 4) {
+                for (int r = r0; r < r1; r++) Int8Gemm.dot4(t.w, (r - r0) * cols, t.scales, (r - r0) * blocks, a, s, out, s * rows + r, rows);
+            }
         }
-        float[][] buf = TILE.get();
-        if (buf[0].length < TILE_ROWS * cols) TILE.set(buf = new float[][] {new float[TILE_ROWS * cols], new float[TILE_ROWS * blocks], new float[TILE_ROWS * SEQ_BLOCK * Vec.LANES]});
-        float[] w = buf[0], ws = buf[1], acc = buf[2];
-        int tileRows = r1 - r0;
-        for (int r = r0; r < r1; r++) widenRow(r, w, (r - r0) * cols, ws, (r - r0) * blocks);
-        for (int sb = 0; sb < n; sb += SEQ_BLOCK) {
-            int se = Math.min(n, sb + SEQ_BLOCK);
-            java.util.Arrays.fill(acc, 0f);
-            for (int b0 = 0; b0 < blocks; b0 += BLOCK_RANGE) {
-                int b1 = Math.min(blocks, b0 + BLOCK_RANGE), s = sb;
-                for (; s + 3 < se; s += 4) {
-                    for (int i = 0; i < tileRows; i++) Int8Gemm.dot4(w, i * cols, ws, i * blocks, a, s, b0, b1, acc, accOffset(i, s - sb));
-                }
-                for (; s < se; s++) {
-                    for (int i = 0; i < tileRows; i++) Int8Gemm.dot(w, i * cols, ws, i * blocks, a, s, b0, b1, acc, accOffset(i, s - sb));
-                }
-            }
-            for (int s = sb; s < se; s++) {
-                for (int i = 0; i < tileRows; i++) out[s * rows + r0 + i] = Vec.sum(jdk.incubator.vector.FloatVector.fromArray(Vec.F, acc, accOffset(i, s - sb)));
-            }
+        for (; s < n; s++) {
+            for (int r = r0; r < r1; r++) out[s * rows + r] = dot(r, a, s);
         }
     }
 
-    /** Blocks per pass: four vectors' activations for 16 blocks are 8 KiB, and stay in L1. */
-    private static final int BLOCK_RANGE = 16;
-
-    private static int accOffset(int row, int seq) {
-        return (row * SEQ_BLOCK + seq) * Vec.LANES;
-    }
-
-    /** A row's weights as pair-order floats and its block scales. */
-    private void widenRow(int row, float[] dst, int dstOff, float[] scales, int scOff) {
+    private void widen(int row, short[] w, int wOff, float[] scales, int scOff) {
         long off = blockOffset(row, 0);
         for (int b = 0; b < blocks; b++, off += blockBytes) {
+            weights(off, 0).intoArray(w, wOff + BLOCK * b);
+            weights(off, 1).intoArray(w, wOff + BLOCK * b + 16);
             scales[scOff + b] = scale(off);
-            Int8Gemm.pairFloats(weights(off, 0), dst, dstOff + BLOCK * b);
-            Int8Gemm.pairFloats(weights(off, 1), dst, dstOff + BLOCK * b + 16);
+        }
+    }
+
+    private static final ThreadLocal<Tile> TILE = ThreadLocal.withInitial(Tile::new);
+
+    /** A worker's widened tile: rows of weights as shorts and their block scales. */
+    private static final class Tile {
+        short[] w = new short[0];
+        float[] scales = new float[0];
+
+        Tile fit(int weights, int blocks) {
+            if (w.length < weights) w = new short[weights];
+            if (scales.length < blocks) scales = new float[blocks];
+            return this;
         }
     }
 }

@@ -28,7 +28,9 @@ final class F32Matrix extends WeightMatrix {
             a0 = FloatVector.fromMemorySegment(Vec.F, data, base + 4L * i, Vec.LE).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
             i += Vec.LANES;
         }
-        float sum = Vec.sum(a0.add(a1));
+        float[] lanes = new float[Vec.LANES];
+        a0.add(a1).intoArray(lanes, 0);
+        float sum = Vec.sum(lanes, 0);
         for (; i < cols; i++) sum += data.get(Vec.FLOAT_LE, base + 4L * i) * x[xOff + i];
         return sum;
     }

@@ -21,7 +21,9 @@ final class FloatGemm {
             a0 = FloatVector.fromArray(Vec.F, w, wOff + i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
             i += Vec.LANES;
         }
-        float sum = Vec.sum(a0.add(a1));
+        float[] lanes = new float[Vec.LANES];
+        a0.add(a1).intoArray(lanes, 0);
+        float sum = Vec.sum(lanes, 0);
         for (; i < n; i++) sum += w[wOff + i] * x[xOff + i];
         return sum;
     }
@@ -50,10 +52,15 @@ final class FloatGemm {
             out[outOff + 3 * outStride] = finish(d0, d1, w, wOff, x, x3, i, n);
             return;
         }
-        out[outOff] = Vec.sum(a0.add(a1));
-        out[outOff + outStride] = Vec.sum(b0.add(b1));
-        out[outOff + 2 * outStride] = Vec.sum(c0.add(c1));
-        out[outOff + 3 * outStride] = Vec.sum(d0.add(d1));
+        float[] lanes = new float[4 * Vec.LANES];
+        a0.add(a1).intoArray(lanes, 0);
+        b0.add(b1).intoArray(lanes, 8);
+        c0.add(c1).intoArray(lanes, 16);
+        d0.add(d1).intoArray(lanes, 24);
+        out[outOff] = Vec.sum(lanes, 0);
+        out[outOff + outStride] = Vec.sum(lanes, 8);
+        out[outOff + 2 * outStride] = Vec.sum(lanes, 16);
+        out[outOff + 3 * outStride] = Vec.sum(lanes, 24);
     }
 
     private static float finish(FloatVector a0, FloatVector a1, float[] w, int wOff, float[] x, int xOff, int i, int n) {
@@ -61,7 +68,9 @@ final class FloatGemm {
             a0 = FloatVector.fromArray(Vec.F, w, wOff + i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
             i += Vec.LANES;
         }
-        float sum = Vec.sum(a0.add(a1));
+        float[] lanes = new float[Vec.LANES];
+        a0.add(a1).intoArray(lanes, 0);
+        float sum = Vec.sum(lanes, 0);
         for (; i < n; i++) sum += w[wOff + i] * x[xOff + i];
         return sum;
     }

@@ -32,7 +32,9 @@ abstract sealed class HalfMatrix extends WeightMatrix permits F16Matrix, BF16Mat
             a0 = widen8(base + 2L * i).fma(FloatVector.fromArray(Vec.F, x, xOff + i), a0);
             i += Vec.LANES;
         }
-        float sum = Vec.sum(a0.add(a1));
+        float[] lanes = new float[Vec.LANES];
+        a0.add(a1).intoArray(lanes, 0);
+        float sum = Vec.sum(lanes, 0);
         for (; i < cols; i++) sum += widen1(base + 2L * i) * x[xOff + i];
         return sum;
     }

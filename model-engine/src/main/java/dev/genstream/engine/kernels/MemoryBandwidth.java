@@ -47,6 +47,8 @@ public final class MemoryBandwidth {
             a2 = a2.add(FloatVector.fromMemorySegment(Vec.F, buf, o + 64, Vec.LE));
             a3 = a3.add(FloatVector.fromMemorySegment(Vec.F, buf, o + 96, Vec.LE));
         }
-        return Vec.sum(a0.add(a1).add(a2.add(a3)));
+        float[] lanes = new float[Vec.LANES];
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+        return Vec.sum(lanes, 0);
     }
 }

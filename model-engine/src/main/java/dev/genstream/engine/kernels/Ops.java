@@ -16,7 +16,9 @@ public final class Ops {
         for (int end = n - Vec.LANES; i <= end; i += Vec.LANES) {
             acc = FloatVector.fromArray(Vec.F, a, aOff + i).fma(FloatVector.fromArray(Vec.F, b, bOff + i), acc);
         }
-        float sum = Vec.sum(acc);
+        float[] lanes = new float[Vec.LANES];
+        acc.intoArray(lanes, 0);
+        float sum = Vec.sum(lanes, 0);
         for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
         return sum;
     }

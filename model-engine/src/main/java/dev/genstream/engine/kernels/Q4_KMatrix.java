@@ -58,7 +58,9 @@ final class Q4_KMatrix extends WeightMatrix {
                 acc = xHi.fma(FloatVector.broadcast(Vec.F, -dmin * min(u1, u2, 2 * c + 1)), acc);
             }
         }
-        return Vec.sum(acc);
+        float[] lanes = new float[Vec.LANES];
+        acc.intoArray(lanes, 0);
+        return Vec.sum(lanes, 0);
     }
 
     @Override

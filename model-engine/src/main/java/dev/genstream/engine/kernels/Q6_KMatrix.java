@@ -57,7 +57,9 @@ final class Q6_KMatrix extends WeightMatrix {
                 }
             }
         }
-        return Vec.sum(acc);
+        float[] lanes = new float[Vec.LANES];
+        acc.intoArray(lanes, 0);
+        return Vec.sum(lanes, 0);
     }
 
     @Override

@@ -8,35 +8,28 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Activation vectors quantized as ggml quantizes them for Q8_0/Q4_0 dot products: per 32 values a scale
- * d = amax / 127 and q = x / d rounded half away from zero, in -127..127. The quants are kept widened to shorts
- * for the single-row integer kernel, and, for batches, also as floats in {@link Int8Gemm}'s pair order.
- * A vector's quants depend on that vector alone, so batching changes nothing.
+ * d = amax / 127 and q = x / d rounded half away from zero, in -127..127, kept widened to shorts for
+ * {@link Int8Gemm}. A vector's quants depend on that vector alone, so batching changes nothing.
  */
 final class Q8Activations {
     static final int BLOCK = 32;
 
     short[] q = new short[0];
-    float[] pairs = new float[0];
     float[] d = new float[0];
     int cols;
     int blocks;
 
-    /** Quantizes n vectors of cols values from x[xOff ..]; with pairs, also fills the float copy. */
-    void quantize(float[] x, int xOff, int n, int cols, boolean withPairs) {
+    /** Quantizes n vectors of cols values from x[xOff ..]. */
+    void quantize(float[] x, int xOff, int n, int cols) {
         if (cols % BLOCK != 0) throw new IllegalArgumentException("cols must be a multiple of 32, got " + cols);
         this.cols = cols;
         this.blocks = cols / BLOCK;
         if (q.length < n * cols) q = new short[n * cols];
         if (d.length < n * blocks) d = new float[n * blocks];
-        if (withPairs && pairs.length < n * cols) pairs = new float[n * cols];
         for (int s = 0; s < n; s++) {
             for (int b = 0; b < blocks; b++) {
                 int i = s * cols + b * BLOCK;
                 d[s * blocks + b] = quantizeBlock(x, xOff + i, q, i);
-                if (withPairs) {
-                    Int8Gemm.pairFloats(ShortVector.fromArray(Int8Gemm.S, q, i), pairs, i);
-                    Int8Gemm.pairFloats(ShortVector.fromArray(Int8Gemm.S, q, i + 16), pairs, i + 16);
-                }
             }
         }
     }

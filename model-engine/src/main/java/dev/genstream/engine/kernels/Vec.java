@@ -28,11 +28,15 @@ final class Vec {
     private Vec() {}
 
     /**
-     * The lanes' sum in one fixed pairwise order. {@code reduceLanes(ADD)} is not used: its interpreted fallback adds
-     * sequentially while compiled code may use a tree, so a result would depend on whether the JIT had warmed up.
+     * The sum of eight lanes stored at lanes[off ..], in one fixed pairwise order. {@code reduceLanes(ADD)} is not
+     * used: its interpreted fallback adds sequentially while compiled code may use a tree, so a result would depend
+     * on whether the JIT had warmed up. Kernels store their accumulator themselves rather than pass the vector: a
+     * vector handed to a call that C2 does not inline is boxed on every iteration of the loop that made it, which
+     * made big kernels several times slower.
      */
-    static float sum(FloatVector v) {
-        return ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3))) + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
+    static float sum(float[] lanes, int off) {
+        return ((lanes[off] + lanes[off + 1]) + (lanes[off + 2] + lanes[off + 3]))
+                + ((lanes[off + 4] + lanes[off + 5]) + (lanes[off + 6] + lanes[off + 7]));
     }
 
     static float f16(MemorySegment seg, long offset) {
