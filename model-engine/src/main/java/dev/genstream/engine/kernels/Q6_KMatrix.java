@@ -33,6 +33,7 @@ final class Q6_KMatrix extends WeightMatrix {
     public float dot(int row, float[] x, int xOff) {
         long off = (long) row * blocksPerRow * BLOCK_BYTES;
         FloatVector acc = FloatVector.zero(Vec.F);
+        byte[] q = new byte[128];
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
             float d = Vec.f16(data, off + 208);
             for (int half = 0; half < 2; half++) {
@@ -41,19 +42,18 @@ final class Q6_KMatrix extends WeightMatrix {
                 ByteVector lo0 = ByteVector.fromMemorySegment(B256, data, ql, Vec.LE);
                 ByteVector lo1 = ByteVector.fromMemorySegment(B256, data, ql + 32, Vec.LE);
                 ByteVector hi = ByteVector.fromMemorySegment(B256, data, qh, Vec.LE);
-                ByteVector[] q = {
-                    lo0.and((byte) 0xF).or(hi.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32),
-                    lo1.and((byte) 0xF).or(hi.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32),
-                    lo0.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32),
-                    lo1.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)};
-                for (int k = 0; k < 4; k++) {
-                    for (int g = 0; g < 2; g++) { // two groups of 16 weights, each with its own scale
-                        int xo = xBase + 32 * k + 16 * g;
-                        FloatVector s = ((FloatVector) q[k].convertShape(VectorOperators.B2F, Vec.F, 2 * g)).mul(FloatVector.fromArray(Vec.F, x, xo));
-                        s = ((FloatVector) q[k].convertShape(VectorOperators.B2F, Vec.F, 2 * g + 1)).fma(FloatVector.fromArray(Vec.F, x, xo + 8), s);
-                        float scale = d * data.get(ValueLayout.JAVA_BYTE, sc + 2 * k + g);
-                        acc = s.fma(FloatVector.broadcast(Vec.F, scale), acc);
-                    }
+                // The quants go through a byte array: an array of vectors, or a vector kept across the inner loops,
+                // would be boxed.
+                lo0.and((byte) 0xF).or(hi.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32).intoArray(q, 0);
+                lo1.and((byte) 0xF).or(hi.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32).intoArray(q, 32);
+                lo0.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32).intoArray(q, 64);
+                lo1.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32).intoArray(q, 96);
+                for (int k = 0; k < 8; k++) { // eight groups of 16 weights, each with its own scale
+                    int xo = xBase + 16 * k;
+                    FloatVector s = Vec.i8x8(q, 16 * k).mul(FloatVector.fromArray(Vec.F, x, xo));
+                    s = Vec.i8x8(q, 16 * k + 8).fma(FloatVector.fromArray(Vec.F, x, xo + 8), s);
+                    float scale = d * data.get(ValueLayout.JAVA_BYTE, sc + k);
+                    acc = s.fma(FloatVector.broadcast(Vec.F, scale), acc);
                 }
             }
         }
