@@ -8,16 +8,14 @@ import java.lang.foreign.MemorySegment;
  * activations are quantized to 8 bits per block and each block's dot product is an exact integer, scaled once.
  * On AVX2 this is cheaper than widening every weight to float, which is what bounds single-stream decode.
  */
-abstract sealed class BlockQ8Matrix extends WeightMatrix permits Q8_0Matrix, Q4_0Matrix {
+abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0Matrix {
     static final int BLOCK = 32;
-    private static final ThreadLocal<Q8Activations> ACTIVATIONS = ThreadLocal.withInitial(Q8Activations::new);
 
     final int blocks;
     final int blockBytes;
 
     BlockQ8Matrix(String name, MemorySegment data, int rows, int cols, int blockBytes) {
         super(name, data, rows, cols);
-        if (cols % BLOCK != 0) throw new IllegalArgumentException(name + ": row length " + cols + " is not a multiple of 32");
         this.blocks = cols / BLOCK;
         this.blockBytes = blockBytes;
     }
@@ -33,14 +31,8 @@ abstract sealed class BlockQ8Matrix extends WeightMatrix permits Q8_0Matrix, Q4_
         return Vec.f16(data, blockOffset);
     }
 
-    @Override
-    public final float dot(int row, float[] x, int xOff) {
-        Q8Activations a = ACTIVATIONS.get();
-        a.quantize(x, xOff, 1, cols);
-        return dot(row, a, 0);
-    }
-
     /** {@link Int8Gemm}'s order with 16-bit multiplies, straight from the mapped blocks. */
+    @Override
     final float dot(int row, Q8Activations a, int s) {
         var acc = jdk.incubator.vector.FloatVector.zero(Vec.F);
         int qOff = s * cols, dOff = s * blocks;
@@ -53,21 +45,12 @@ abstract sealed class BlockQ8Matrix extends WeightMatrix permits Q8_0Matrix, Q4_
         return Vec.sum(lanes, 0);
     }
 
-    @Override
-    public final void matmul(float[] x, int n, float[] out, Parallel parallel) {
-        Q8Activations a = ACTIVATIONS.get();
-        a.quantize(x, 0, n, cols);
-        int tiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
-        parallel.forRange(tiles, (from, to) -> {
-            for (int t = from; t < to; t++) tile(t * TILE_ROWS, Math.min(rows, (t + 1) * TILE_ROWS), a, n, out);
-        });
-    }
-
     /**
      * Rows [r0, r1) for all n vectors. From four vectors on, the tile's rows are widened to shorts once (they stay
      * in L2) and each weight load then serves four vectors, whose quantized activations stay in L1.
      */
-    private void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
+    @Override
+    void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
         int s = 0;
         if (n >= 4) {
             Tile t = TILE.get().fit(TILE_ROWS * cols, TILE_ROWS * blocks);

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorOperators;
  * 6-bit mins, then qs[128]. Sub-block s (32 weights) has weight = d*scale[s]*q - dmin*min[s], q in 0..15.
  * Each 64-weight chunk c reads qs[32c .. 32c+31]: low nibbles are sub-block 2c, high nibbles sub-block 2c+1.
  */
-final class Q4_KMatrix extends WeightMatrix {
+final class Q4_KMatrix extends Q8DotMatrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 144;
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(Vec.LE);
@@ -28,39 +29,56 @@ final class Q4_KMatrix extends WeightMatrix {
         return GgmlType.Q4_K;
     }
 
+    @Override
+    boolean kActivations() {
+        return true;
+    }
+
     /**
-     * Per sub-block: d*scale * Σ q·x  -  dmin*min * Σ x, both folded into one accumulator in a fixed order, so the
-     * min term costs one add per 8 weights instead of a dequantized weight vector. Quants are read 8 bytes at a
-     * time: the low nibbles are 8 weights of sub-block 2c, the high nibbles the same 8 positions of 2c+1.
+     * Per sub-block j against activation block j (scale dx, quants qx): d*scale*dx * Σ q·qx, an exact integer from
+     * {@link Int8Gemm#block}, minus dmin*min*dx * Σ qx, as ggml's Q4_K·Q8_K. The min terms gather in a scalar in
+     * block order. The 32 quant bytes of a 64-weight chunk hold sub-block 2c in their low nibbles and 2c+1 in the
+     * high ones.
      */
     @Override
-    public float dot(int row, float[] x, int xOff) {
+    float dot(int row, Q8Activations a, int s) {
+        // Scales first: a call the JIT does not inline inside the vector loop would box the accumulator.
+        float[] scales = new float[2 * 8 * blocksPerRow];
+        subBlockScales(row, scales);
         long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        short[] qx = a.q;
+        float[] dx = a.d;
+        int[] sums = a.sums;
+        int qOff = s * cols, dOff = s * a.blocks;
         FloatVector acc = FloatVector.zero(Vec.F);
-        for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
-            float d = Vec.f16(data, off), dmin = Vec.f16(data, off + 2);
-            int u0 = data.get(INT_LE, off + 4), u1 = data.get(INT_LE, off + 8), u2 = data.get(INT_LE, off + 12);
-            for (int c = 0; c < 4; c++) {
-                long qs = off + 16 + 32L * c;
-                int xo = xOff + b * BLOCK + 64 * c;
-                FloatVector sLo = FloatVector.zero(Vec.F), sHi = sLo, xLo = sLo, xHi = sLo;
-                for (int g = 0; g < 32; g += 8) {
-                    ByteVector q = ByteVector.fromMemorySegment(Vec.B64, data, qs + g, Vec.LE);
-                    FloatVector x0 = FloatVector.fromArray(Vec.F, x, xo + g), x1 = FloatVector.fromArray(Vec.F, x, xo + 32 + g);
-                    sLo = ((FloatVector) q.and((byte) 0xF).convertShape(VectorOperators.B2F, Vec.F, 0)).fma(x0, sLo);
-                    sHi = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, Vec.F, 0)).fma(x1, sHi);
-                    xLo = xLo.add(x0);
-                    xHi = xHi.add(x1);
-                }
-                acc = sLo.fma(FloatVector.broadcast(Vec.F, d * scale(u0, u2, 2 * c)), acc);
-                acc = xLo.fma(FloatVector.broadcast(Vec.F, -dmin * min(u1, u2, 2 * c)), acc);
-                acc = sHi.fma(FloatVector.broadcast(Vec.F, d * scale(u0, u2, 2 * c + 1)), acc);
-                acc = xHi.fma(FloatVector.broadcast(Vec.F, -dmin * min(u1, u2, 2 * c + 1)), acc);
-            }
+        float mins = 0;
+        for (int j = 0; j < 8 * blocksPerRow; j += 2) {
+            long qs = off + (j >> 3) * BLOCK_BYTES + 16 + 16L * (j & 7);
+            ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, qs, Vec.LE).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
+            ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, qs + 16, Vec.LE).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
+            int q = qOff + 32 * j, k = dOff + j;
+            acc = Int8Gemm.block(v0.and((short) 0xF), v1.and((short) 0xF), qx, q, scales[2 * j] * dx[k], acc);
+            acc = Int8Gemm.block(v0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF), v1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF),
+                    qx, q + 32, scales[2 * j + 2] * dx[k + 1], acc);
+            mins += scales[2 * j + 1] * (dx[k] * sums[k]);
+            mins += scales[2 * j + 3] * (dx[k + 1] * sums[k + 1]);
         }
         float[] lanes = new float[Vec.LANES];
         acc.intoArray(lanes, 0);
-        return Vec.sum(lanes, 0);
+        return Vec.sum(lanes, 0) - mins;
+    }
+
+    /** For each sub-block j of the row: scales[2j] = d * scale, scales[2j+1] = dmin * min. */
+    private void subBlockScales(int row, float[] scales) {
+        long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
+            float d = Vec.f16(data, off), dmin = Vec.f16(data, off + 2);
+            int u0 = data.get(INT_LE, off + 4), u1 = data.get(INT_LE, off + 8), u2 = data.get(INT_LE, off + 12);
+            for (int j = 0; j < 8; j++) {
+                scales[16 * b + 2 * j] = d * scale(u0, u2, j);
+                scales[16 * b + 2 * j + 1] = dmin * min(u1, u2, j);
+            }
+        }
     }
 
     @Override

@@ -32,8 +32,12 @@ class WeightMatrixTest {
             float[] ref = dequantize(type, bytes, r);
             m.readRow(r, row, 0);
             assertThat(row).as("row %d", r).containsExactly(ref);
-            // Q8_0 and Q4_0 multiply 8-bit activations, as ggml does: the reference quantizes x the same way.
-            float[] xs = type == GgmlType.Q8_0 || type == GgmlType.Q4_0 ? quantizedActivations(x, COLS, COLS) : java.util.Arrays.copyOfRange(x, COLS, 2 * COLS);
+            // Q8_0, Q4_0 and Q4_K multiply 8-bit activations, as ggml does: the reference quantizes x the same way.
+            float[] xs = switch (type) {
+                case Q8_0, Q4_0 -> quantizedActivations(x, COLS, COLS);
+                case Q4_K -> kQuantizedActivations(x, COLS, COLS);
+                default -> java.util.Arrays.copyOfRange(x, COLS, 2 * COLS);
+            };
             double expect = 0, scale = 0;
             for (int i = 0; i < COLS; i++) {
                 expect += (double) ref[i] * xs[i];
@@ -71,7 +75,7 @@ class WeightMatrixTest {
      * count spanning several tiles and ending in a partial one, and 1, 2 or 3 threads: every output equals dot alone.
      */
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void everyBatchSizeAndThreadCountEqualsDotAlone(GgmlType type) {
         int rows = 3 * WeightMatrix.TILE_ROWS + 5;
         int[] colCounts = type.blockSize == 1 ? new int[] {COLS, 520, 100, 7} : new int[] {COLS};
@@ -98,6 +102,22 @@ class WeightMatrixTest {
     }
 
     /** ggml's Q8_0 activation rule, written out scalar: d = amax/127, q = x/d rounded half away from zero; returns q*d. */
+    /** ggml's quantize_row_q8_K, written plainly: per 256 values d = max / -127 (max of largest magnitude), round half even. */
+    static float[] kQuantizedActivations(float[] x, int off, int n) {
+        float[] out = new float[n];
+        for (int b = 0; b < n; b += 256) {
+            float max = 0;
+            for (int i = 0; i < 256; i++) if (Math.abs(x[off + b + i]) > Math.abs(max)) max = x[off + b + i];
+            float iscale = -127f / max, d = 1 / iscale;
+            for (int i = 0; i < 256; i++) {
+                int q = Math.min(127, (int) Math.rint(iscale * x[off + b + i]));
+                assertThat(Math.abs(q)).isLessThanOrEqualTo(127);
+                out[b + i] = q * d;
+            }
+        }
+        return out;
+    }
+
     static float[] quantizedActivations(float[] x, int off, int n) {
         float[] out = new float[n];
         for (int b = 0; b < n; b += 32) {

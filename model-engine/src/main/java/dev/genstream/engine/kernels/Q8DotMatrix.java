@@ -1,0 +1,49 @@
+package dev.genstream.engine.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A weight type multiplied against 8-bit quantized activations, as ggml multiplies Q8_0, Q4_0 and Q4_K: each input
+ * vector is quantized once per matmul, on the calling thread, and every output is one integer-block dot product
+ * in a fixed order, the same whether the vector came alone or in a batch.
+ */
+abstract sealed class Q8DotMatrix extends WeightMatrix permits BlockQ8Matrix, Q4_KMatrix {
+    private static final ThreadLocal<Q8Activations> ACTIVATIONS = ThreadLocal.withInitial(Q8Activations::new);
+
+    Q8DotMatrix(String name, MemorySegment data, int rows, int cols) {
+        super(name, data, rows, cols);
+        if (cols % Q8Activations.BLOCK != 0) throw new IllegalArgumentException(name + ": row length " + cols + " is not a multiple of 32");
+    }
+
+    /** Whether activations are quantized with ggml's Q8_K rule (per 256 values) rather than Q8_0's (per 32). */
+    boolean kActivations() {
+        return false;
+    }
+
+    /** row · activation vector s of a. */
+    abstract float dot(int row, Q8Activations a, int s);
+
+    @Override
+    public final float dot(int row, float[] x, int xOff) {
+        Q8Activations a = ACTIVATIONS.get();
+        a.quantize(x, xOff, 1, cols, kActivations());
+        return dot(row, a, 0);
+    }
+
+    @Override
+    public final void matmul(float[] x, int n, float[] out, Parallel parallel) {
+        Q8Activations a = ACTIVATIONS.get();
+        a.quantize(x, 0, n, cols, kActivations());
+        int tiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
+        parallel.forRange(tiles, (from, to) -> {
+            for (int t = from; t < to; t++) tile(t * TILE_ROWS, Math.min(rows, (t + 1) * TILE_ROWS), a, n, out);
+        });
+    }
+
+    /** Rows [r0, r1) for all n vectors; types that can share weight loads across vectors override this. */
+    void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
+        for (int s = 0; s < n; s++) {
+            for (int r = r0; r < r1; r++) out[s * rows + r] = dot(r, a, s);
+        }
+    }
+}
