@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  * On AVX2 this is cheaper than widening every weight to float, which is what bounds single-stream decode.
  */
 abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0Matrix {
-    static final int BLOCK = 32;
+    static final int BLOCK = Q8Activations.BLOCK;
 
     final int blocks;
     final int blockBytes;
@@ -20,8 +20,8 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
         this.blockBytes = blockBytes;
     }
 
-    final long blockOffset(int row, int block) {
-        return ((long) row * blocks + block) * blockBytes;
+    final long rowOffset(int row) {
+        return (long) row * blocks * blockBytes;
     }
 
     /** Block b of a row widened to shorts: weights 0..15 (half 0) or 16..31 (half 1). */
@@ -36,7 +36,7 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
     final float dot(int row, Q8Activations a, int s) {
         var acc = jdk.incubator.vector.FloatVector.zero(Vec.F);
         int qOff = s * cols, dOff = s * blocks;
-        long off = blockOffset(row, 0);
+        long off = rowOffset(row);
         for (int b = 0; b < blocks; b++, off += blockBytes) {
             acc = Int8Gemm.block(weights(off, 0), weights(off, 1), a.q, qOff + BLOCK * b, scale(off) * a.d[dOff + b], acc);
         }
@@ -65,7 +65,7 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
     }
 
     private void widen(int row, short[] w, int wOff, float[] scales, int scOff) {
-        long off = blockOffset(row, 0);
+        long off = rowOffset(row);
         for (int b = 0; b < blocks; b++, off += blockBytes) {
             weights(off, 0).intoArray(w, wOff + BLOCK * b);
             weights(off, 1).intoArray(w, wOff + BLOCK * b + 16);

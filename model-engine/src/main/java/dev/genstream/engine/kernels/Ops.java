@@ -9,6 +9,22 @@ import jdk.incubator.vector.FloatVector;
 public final class Ops {
     private Ops() {}
 
+    /**
+     * The value of largest magnitude among x[off .. off+n), sign kept (the first on ties; 0 for all zeros): ggml's
+     * quantizers scale so that this value lands on the end of the range.
+     */
+    public static float maxByMagnitude(float[] x, int off, int n) {
+        float max = 0, amax = 0;
+        for (int i = off; i < off + n; i++) {
+            float ax = Math.abs(x[i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[i];
+            }
+        }
+        return max;
+    }
+
     /** a · b over n floats. */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector acc = FloatVector.zero(Vec.F);

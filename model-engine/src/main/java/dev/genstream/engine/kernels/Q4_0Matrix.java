@@ -33,7 +33,7 @@ final class Q4_0Matrix extends BlockQ8Matrix {
 
     @Override
     public void readRow(int row, float[] dst, int dstOff) {
-        long off = blockOffset(row, 0);
+        long off = rowOffset(row);
         for (int b = 0; b < blocks; b++, off += BLOCK_BYTES, dstOff += BLOCK) {
             float d = scale(off);
             for (int j = 0; j < 16; j++) {

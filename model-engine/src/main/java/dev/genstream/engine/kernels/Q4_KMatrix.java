@@ -42,9 +42,26 @@ final class Q4_KMatrix extends Q8DotMatrix {
      */
     @Override
     float dot(int row, Q8Activations a, int s) {
-        // Scales first: a call the JIT does not inline inside the vector loop would box the accumulator.
         float[] scales = new float[2 * 8 * blocksPerRow];
         subBlockScales(row, scales);
+        return dot(row, scales, a, s);
+    }
+
+    /** A row's scales are decoded once for all n vectors. */
+    @Override
+    void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
+        float[] scales = new float[2 * 8 * blocksPerRow];
+        for (int r = r0; r < r1; r++) {
+            subBlockScales(r, scales);
+            for (int s = 0; s < n; s++) out[s * rows + r] = dot(r, scales, a, s);
+        }
+    }
+
+    /**
+     * The scales come decoded by {@link #subBlockScales}: a call the JIT does not inline inside the vector loop
+     * would box the accumulator.
+     */
+    private float dot(int row, float[] scales, Q8Activations a, int s) {
         long off = (long) row * blocksPerRow * BLOCK_BYTES;
         short[] qx = a.q;
         float[] dx = a.d;

@@ -9,27 +9,24 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Activation vectors quantized as ggml quantizes them for Q8_0/Q4_0 dot products: per 32 values a scale
  * d = amax / 127 and q = x / d rounded half away from zero, in -127..127 (or as its K-quants do, see
- * {@link #quantize(float[], int, int, int, boolean)}), kept widened to shorts for {@link Int8Gemm}. A vector's quants depend on that vector alone, so batching changes nothing.
+ * {@link #quantize}), kept widened to shorts for {@link Int8Gemm}. A vector's quants depend on that vector alone,
+ * so batching changes nothing.
  */
 final class Q8Activations {
     static final int BLOCK = 32;
 
     short[] q = new short[0];
     float[] d = new float[0];
-    /** Per block, the sum of its quants: Q4_K's min term needs Σx, which is d times this. */
+    /** Per block, the sum of its quants (K rule only): Q4_K's min term needs Σx, which is d times this. */
     int[] sums = new int[0];
     int cols;
     int blocks;
 
-    /** Quantizes n vectors of cols values from x[xOff ..] with ggml's Q8_0 rule. */
-    void quantize(float[] x, int xOff, int n, int cols) {
-        quantize(x, xOff, n, cols, false);
-    }
-
     /**
-     * With k, ggml's Q8_K rule instead, which its K-quant dot products use: one scale per 256 values,
-     * d = max / -127 where max is the value of largest magnitude, and q = x / d rounded half to even. Every 32-block
-     * of a 256-block carries that d.
+     * Quantizes n vectors of cols values from x[xOff ..]: with k false, by ggml's Q8_0 rule; with k, by its Q8_K
+     * rule, which its K-quant dot products use: one scale per 256 values, d = max / -127 where max is the value of
+     * largest magnitude, and q = x / d rounded half to even. Every 32-block of a 256-block carries that d, and only
+     * the K rule keeps {@link #sums}.
      */
     void quantize(float[] x, int xOff, int n, int cols, boolean k) {
         int group = k ? K_BLOCK : BLOCK;
@@ -41,35 +38,25 @@ final class Q8Activations {
             d = new float[n * blocks];
             sums = new int[n * blocks];
         }
-        for (int s = 0; s < n; s++) {
-            if (k) {
-                for (int g = 0; g < cols; g += K_BLOCK) {
-                    float dk = quantizeK(x, xOff + s * cols + g, q, s * cols + g);
-                    java.util.Arrays.fill(d, (s * cols + g) / BLOCK, (s * cols + g + K_BLOCK) / BLOCK, dk);
-                }
-            }
-            for (int b = 0; b < blocks; b++) {
-                int i = s * cols + b * BLOCK;
-                if (!k) d[s * blocks + b] = quantizeBlock(x, xOff + i, q, i);
-                int sum = 0;
-                for (int j = 0; j < BLOCK; j++) sum += q[i + j];
-                sums[s * blocks + b] = sum;
-            }
+        if (!k) {
+            for (int b = 0; b < n * blocks; b++) d[b] = quantizeBlock(x, xOff + BLOCK * b, q, BLOCK * b);
+            return;
+        }
+        for (int g = 0; g < n * cols; g += K_BLOCK) {
+            java.util.Arrays.fill(d, g / BLOCK, (g + K_BLOCK) / BLOCK, quantizeK(x, xOff + g, q, g));
+        }
+        for (int b = 0; b < n * blocks; b++) {
+            int sum = 0;
+            for (int j = BLOCK * b; j < BLOCK * (b + 1); j++) sum += q[j];
+            sums[b] = sum;
         }
     }
 
     static final int K_BLOCK = 256;
 
     private static float quantizeK(float[] x, int xo, short[] q, int qo) {
-        float max = 0, amax = 0;
-        for (int j = 0; j < K_BLOCK; j++) {
-            float ax = Math.abs(x[xo + j]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xo + j];
-            }
-        }
-        if (amax == 0) {
+        float max = Ops.maxByMagnitude(x, xo, K_BLOCK);
+        if (max == 0) {
             java.util.Arrays.fill(q, qo, qo + K_BLOCK, (short) 0);
             return 0;
         }

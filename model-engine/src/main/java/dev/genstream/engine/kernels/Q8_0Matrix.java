@@ -28,7 +28,7 @@ final class Q8_0Matrix extends BlockQ8Matrix {
 
     @Override
     public void readRow(int row, float[] dst, int dstOff) {
-        long off = blockOffset(row, 0);
+        long off = rowOffset(row);
         for (int b = 0; b < blocks; b++, off += BLOCK_BYTES, dstOff += BLOCK) {
             FloatVector d = FloatVector.broadcast(Vec.F, scale(off));
             for (int g = 0; g < 4; g++) Vec.i8x8(data, off + 2 + 8 * g).mul(d).intoArray(dst, dstOff + 8 * g);

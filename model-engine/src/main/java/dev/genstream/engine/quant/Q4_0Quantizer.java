@@ -1,6 +1,7 @@
 package dev.genstream.engine.quant;
 
 import dev.genstream.engine.gguf.GgmlType;
+import dev.genstream.engine.kernels.Ops;
 
 /**
  * Q4_0: per 32 values, d = max/-8 where max is the value of largest magnitude, so that value lands exactly on
@@ -17,15 +18,7 @@ final class Q4_0Quantizer implements Quantizer {
         Quantizer.checkBlocks(type(), n);
         for (int b = 0; b < n / 32; b++) {
             int x = srcOff + 32 * b, y = dstOff + 18 * b;
-            float amax = 0, max = 0;
-            for (int j = 0; j < 32; j++) {
-                float v = src[x + j];
-                if (amax < Math.abs(v)) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
-            float d = max / -8;
+            float d = Ops.maxByMagnitude(src, x, 32) / -8;
             float id = d != 0 ? 1.0f / d : 0.0f;
             Bytes.f16(dst, y, d);
             for (int j = 0; j < 16; j++) {

@@ -1,6 +1,7 @@
 package dev.genstream.engine.quant;
 
 import dev.genstream.engine.gguf.GgmlType;
+import dev.genstream.engine.kernels.Ops;
 
 /**
  * Q6_K (quantize_row_q6_K_ref): each 16-value group gets its best scale for q in -32..31, found by a small
@@ -69,15 +70,8 @@ final class Q6_KQuantizer implements Quantizer {
      */
     static float groupScale(float[] src, int x, int[] L, int lOff) {
         final int n = 16, nmax = 32;
-        float max = 0, amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(src[x + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = src[x + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
+        float max = Ops.maxByMagnitude(src, x, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
             for (int i = 0; i < n; i++) L[lOff + i] = 0;
             return 0;
         }
