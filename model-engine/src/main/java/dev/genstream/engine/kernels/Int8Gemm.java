@@ -18,10 +18,14 @@ final class Int8Gemm {
 
     /** One block from weights widened to shorts (w0 = weights 0..15, w1 = 16..31); products fit 16 bits in pairs. */
     static FloatVector block(ShortVector w0, ShortVector w1, short[] q, int qo, float scale, FloatVector acc) {
+        return ((FloatVector) pairs(w0, w1, q, qo).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, scale), acc);
+    }
+
+    /** A block's exact integer dot product in {@link #block}'s eight lanes. */
+    static IntVector pairs(ShortVector w0, ShortVector w1, short[] q, int qo) {
         ShortVector p = w0.mul(ShortVector.fromArray(S, q, qo)).add(w1.mul(ShortVector.fromArray(S, q, qo + 16)));
         IntVector pi = p.reinterpretAsInts();
-        IntVector sum = pi.lanewise(VectorOperators.ASHR, 16).add(pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-        return ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, scale), acc);
+        return pi.lanewise(VectorOperators.ASHR, 16).add(pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
     }
 
     /**

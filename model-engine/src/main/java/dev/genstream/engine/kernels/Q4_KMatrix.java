@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -35,67 +36,95 @@ final class Q4_KMatrix extends Q8DotMatrix {
     }
 
     /**
-     * Per sub-block j against activation block j (scale dx, quants qx): d*scale*dx * Σ q·qx, an exact integer from
-     * {@link Int8Gemm#block}, minus dmin*min*dx * Σ qx, as ggml's Q4_K·Q8_K. The min terms gather in a scalar in
-     * block order. The 32 quant bytes of a 64-weight chunk hold sub-block 2c in their low nibbles and 2c+1 in the
-     * high ones.
+     * As ggml's Q4_K·Q8_K: per super-block, Σ_j scale_j * (Σ q·qx over sub-block j) is an exact integer in
+     * {@link Int8Gemm#pairs}' eight lanes, scaled once by d*dx; the min term Σ_j min_j * Σ qx is exact too, scaled by
+     * dmin*dx. Both gather per lane in super-block order. The 32 quant bytes of a 64-weight chunk hold sub-block 2c
+     * in their low nibbles and 2c+1 in the high ones.
      */
     @Override
     float dot(int row, Q8Activations a, int s) {
-        float[] scales = new float[2 * 8 * blocksPerRow];
-        subBlockScales(row, scales);
+        Scales scales = new Scales(blocksPerRow);
+        decodeScales(row, scales);
         return dot(row, scales, a, s);
     }
 
     /** A row's scales are decoded once for all n vectors. */
     @Override
     void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
-        float[] scales = new float[2 * 8 * blocksPerRow];
+        Scales scales = new Scales(blocksPerRow);
         for (int r = r0; r < r1; r++) {
-            subBlockScales(r, scales);
+            decodeScales(r, scales);
             for (int s = 0; s < n; s++) out[s * rows + r] = dot(r, scales, a, s);
         }
     }
 
-    /**
-     * The scales come decoded by {@link #subBlockScales}: a call the JIT does not inline inside the vector loop
-     * would box the accumulator.
-     */
-    private float dot(int row, float[] scales, Q8Activations a, int s) {
-        long off = (long) row * blocksPerRow * BLOCK_BYTES;
-        short[] qx = a.q;
-        float[] dx = a.d;
-        int[] sums = a.sums;
-        int qOff = s * cols, dOff = s * a.blocks;
-        FloatVector acc = FloatVector.zero(Vec.F);
-        float mins = 0;
-        for (int j = 0; j < 8 * blocksPerRow; j += 2) {
-            long qs = off + (j >> 3) * BLOCK_BYTES + 16 + 16L * (j & 7);
-            ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, qs, Vec.LE).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
-            ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, qs + 16, Vec.LE).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
-            int q = qOff + 32 * j, k = dOff + j;
-            acc = Int8Gemm.block(v0.and((short) 0xF), v1.and((short) 0xF), qx, q, scales[2 * j] * dx[k], acc);
-            acc = Int8Gemm.block(v0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF), v1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF),
-                    qx, q + 32, scales[2 * j + 2] * dx[k + 1], acc);
-            mins += scales[2 * j + 1] * (dx[k] * sums[k]);
-            mins += scales[2 * j + 3] * (dx[k + 1] * sums[k + 1]);
+    /** A row's decoded 6-bit scales and mins (eight each per super-block) and its f16 d and dmin. */
+    private record Scales(int[] six, float[] d) {
+        Scales(int superBlocks) {
+            this(new int[16 * superBlocks], new float[2 * superBlocks]);
         }
-        float[] lanes = new float[Vec.LANES];
-        acc.intoArray(lanes, 0);
-        return Vec.sum(lanes, 0) - mins;
     }
 
-    /** For each sub-block j of the row: scales[2j] = d * scale, scales[2j+1] = dmin * min. */
-    private void subBlockScales(int row, float[] scales) {
+    /**
+     * The scales come decoded by {@link #decodeScales}: a call the JIT does not inline inside the vector loop
+     * would box the accumulator.
+     */
+    private float dot(int row, Scales scales, Q8Activations a, int s) {
+        long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        short[] qx = a.q;
+        float[] dx = a.d, d = scales.d;
+        int[] six = scales.six, sums = a.sums;
+        int qOff = s * cols, dOff = s * a.blocks;
+        FloatVector acc = FloatVector.zero(Vec.F), mins = acc;
+        for (int b = 0; b < blocksPerRow; b++) {
+            IntVector sum = IntVector.zero(Vec.I);
+            for (int c = 0; c < 4; c++) {
+                int q = qOff + 256 * b + 64 * c;
+                long qs = off + b * BLOCK_BYTES + 16 + 32L * c;
+                ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, qs, Vec.LE).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
+                ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, qs + 16, Vec.LE).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
+                sum = sum.add(Int8Gemm.pairs(v0.and((short) 0xF), v1.and((short) 0xF), qx, q).mul(six[16 * b + 2 * c]));
+                sum = sum.add(Int8Gemm.pairs(v0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF), v1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF),
+                        qx, q + 32).mul(six[16 * b + 2 * c + 1]));
+            }
+            float dy = dx[dOff + 8 * b];
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, d[2 * b] * dy), acc);
+            IntVector m = IntVector.fromArray(Vec.I, six, 16 * b + 8).mul(IntVector.fromArray(Vec.I, sums, dOff + 8 * b));
+            mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, d[2 * b + 1] * dy), mins);
+        }
+        float[] lanes = new float[2 * Vec.LANES];
+        acc.intoArray(lanes, 0);
+        mins.intoArray(lanes, Vec.LANES);
+        return Vec.sum(lanes, 0) - Vec.sum(lanes, Vec.LANES);
+    }
+
+    /**
+     * Scale and min selectors per sub-block j (ggml's get_scale_min_k4, see {@link #scale}): the 6-bit value is
+     * ((u >>> HI_SHIFT) & HI_MASK) << HI_POS | ((u2 >>> LO_SHIFT) & LO_MASK), u being u0 for scales and u1 for mins,
+     * and mins reading u2's high nibbles (LO_SHIFT + 4).
+     */
+    private static final IntVector HI_SHIFT = IntVector.fromArray(Vec.I, new int[] {0, 8, 16, 24, 6, 14, 22, 30}, 0);
+    private static final IntVector HI_MASK = IntVector.fromArray(Vec.I, new int[] {63, 63, 63, 63, 3, 3, 3, 3}, 0);
+    private static final IntVector HI_POS = IntVector.fromArray(Vec.I, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
+    private static final IntVector LO_SHIFT = IntVector.fromArray(Vec.I, new int[] {0, 0, 0, 0, 0, 8, 16, 24}, 0);
+    private static final IntVector LO_MASK = IntVector.fromArray(Vec.I, new int[] {0, 0, 0, 0, 15, 15, 15, 15}, 0);
+
+    /** For super-block b of the row: six[16b + j] = scale_j, six[16b + 8 + j] = min_j, d[2b] = d, d[2b + 1] = dmin. */
+    private void decodeScales(int row, Scales scales) {
         long off = (long) row * blocksPerRow * BLOCK_BYTES;
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
-            float d = Vec.f16(data, off), dmin = Vec.f16(data, off + 2);
-            int u0 = data.get(INT_LE, off + 4), u1 = data.get(INT_LE, off + 8), u2 = data.get(INT_LE, off + 12);
-            for (int j = 0; j < 8; j++) {
-                scales[16 * b + 2 * j] = d * scale(u0, u2, j);
-                scales[16 * b + 2 * j + 1] = dmin * min(u1, u2, j);
-            }
+            IntVector u0 = IntVector.broadcast(Vec.I, data.get(INT_LE, off + 4)), u1 = IntVector.broadcast(Vec.I, data.get(INT_LE, off + 8));
+            IntVector u2 = IntVector.broadcast(Vec.I, data.get(INT_LE, off + 12));
+            six(u0, u2, LO_SHIFT).intoArray(scales.six, 16 * b);
+            six(u1, u2, LO_SHIFT.add(4)).intoArray(scales.six, 16 * b + 8);
+            scales.d[2 * b] = Vec.f16(data, off);
+            scales.d[2 * b + 1] = Vec.f16(data, off + 2);
         }
+    }
+
+    private static IntVector six(IntVector hi, IntVector lo, IntVector loShift) {
+        return hi.lanewise(VectorOperators.LSHR, HI_SHIFT).and(HI_MASK).lanewise(VectorOperators.LSHL, HI_POS)
+                .or(lo.lanewise(VectorOperators.LSHR, loShift).and(LO_MASK));
     }
 
     @Override
