@@ -1,5 +1,6 @@
 package dev.genstream.engine.kernels;
 
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import java.lang.foreign.MemorySegment;
 
@@ -34,7 +35,7 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
     /** {@link Int8Gemm}'s order with 16-bit multiplies, straight from the mapped blocks. */
     @Override
     final float dot(int row, Q8Activations a, int s) {
-        var acc = jdk.incubator.vector.FloatVector.zero(Vec.F);
+        FloatVector acc = FloatVector.zero(Vec.F);
         int qOff = s * cols, dOff = s * blocks;
         long off = rowOffset(row);
         for (int b = 0; b < blocks; b++, off += blockBytes) {

@@ -1,5 +1,7 @@
 package dev.genstream.engine.kernels;
 
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -15,6 +17,11 @@ final class Int8Gemm {
     static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
 
     private Int8Gemm() {}
+
+    /** Sixteen signed bytes from the mapped file widened to shorts. */
+    static ShortVector bytes(MemorySegment seg, long offset) {
+        return (ShortVector) ByteVector.fromMemorySegment(Vec.B128, seg, offset, Vec.LE).convertShape(VectorOperators.B2S, S, 0);
+    }
 
     /** One block from weights widened to shorts (w0 = weights 0..15, w1 = 16..31); products fit 16 bits in pairs. */
     static FloatVector block(ShortVector w0, ShortVector w1, short[] q, int qo, float scale, FloatVector acc) {

@@ -2,7 +2,7 @@ package dev.genstream.engine.kernels;
 
 import dev.genstream.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -25,8 +25,7 @@ final class Q4_0Matrix extends BlockQ8Matrix {
 
     @Override
     ShortVector weights(long blockOffset, int half) {
-        ShortVector q = (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, blockOffset + 2, Vec.LE)
-                .convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
+        ShortVector q = Int8Gemm.bytes(data, blockOffset + 2);
         // Sign extension fills the high bits; the mask keeps just the nibble.
         return (half == 0 ? q : q.lanewise(VectorOperators.ASHR, 4)).and((short) 0xF).sub((short) 8);
     }
@@ -37,7 +36,7 @@ final class Q4_0Matrix extends BlockQ8Matrix {
         for (int b = 0; b < blocks; b++, off += BLOCK_BYTES, dstOff += BLOCK) {
             float d = scale(off);
             for (int j = 0; j < 16; j++) {
-                int q = data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off + 2 + j) & 0xFF;
+                int q = data.get(ValueLayout.JAVA_BYTE, off + 2 + j) & 0xFF;
                 dst[dstOff + j] = ((q & 0xF) - 8) * d;
                 dst[dstOff + j + 16] = ((q >> 4) - 8) * d;
             }

@@ -3,7 +3,6 @@ package dev.genstream.engine.kernels;
 import dev.genstream.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -81,8 +80,7 @@ final class Q4_KMatrix extends Q8DotMatrix {
             for (int c = 0; c < 4; c++) {
                 int q = qOff + 256 * b + 64 * c;
                 long qs = off + b * BLOCK_BYTES + 16 + 32L * c;
-                ShortVector v0 = (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, qs, Vec.LE).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
-                ShortVector v1 = (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, qs + 16, Vec.LE).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
+                ShortVector v0 = Int8Gemm.bytes(data, qs), v1 = Int8Gemm.bytes(data, qs + 16);
                 sum = sum.add(Int8Gemm.pairs(v0.and((short) 0xF), v1.and((short) 0xF), qx, q).mul(six[16 * b + 2 * c]));
                 sum = sum.add(Int8Gemm.pairs(v0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF), v1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF),
                         qx, q + 32).mul(six[16 * b + 2 * c + 1]));
@@ -101,12 +99,13 @@ final class Q4_KMatrix extends Q8DotMatrix {
     /**
      * Scale and min selectors per sub-block j (ggml's get_scale_min_k4, see {@link #scale}): the 6-bit value is
      * ((u >>> HI_SHIFT) & HI_MASK) << HI_POS | ((u2 >>> LO_SHIFT) & LO_MASK), u being u0 for scales and u1 for mins,
-     * and mins reading u2's high nibbles (LO_SHIFT + 4).
+     * and mins reading u2's high nibbles (MIN_LO_SHIFT = LO_SHIFT + 4).
      */
     private static final IntVector HI_SHIFT = IntVector.fromArray(Vec.I, new int[] {0, 8, 16, 24, 6, 14, 22, 30}, 0);
     private static final IntVector HI_MASK = IntVector.fromArray(Vec.I, new int[] {63, 63, 63, 63, 3, 3, 3, 3}, 0);
     private static final IntVector HI_POS = IntVector.fromArray(Vec.I, new int[] {0, 0, 0, 0, 4, 4, 4, 4}, 0);
     private static final IntVector LO_SHIFT = IntVector.fromArray(Vec.I, new int[] {0, 0, 0, 0, 0, 8, 16, 24}, 0);
+    private static final IntVector MIN_LO_SHIFT = LO_SHIFT.add(4);
     private static final IntVector LO_MASK = IntVector.fromArray(Vec.I, new int[] {0, 0, 0, 0, 15, 15, 15, 15}, 0);
 
     /** For super-block b of the row: six[16b + j] = scale_j, six[16b + 8 + j] = min_j, d[2b] = d, d[2b + 1] = dmin. */
@@ -116,7 +115,7 @@ final class Q4_KMatrix extends Q8DotMatrix {
             IntVector u0 = IntVector.broadcast(Vec.I, data.get(INT_LE, off + 4)), u1 = IntVector.broadcast(Vec.I, data.get(INT_LE, off + 8));
             IntVector u2 = IntVector.broadcast(Vec.I, data.get(INT_LE, off + 12));
             six(u0, u2, LO_SHIFT).intoArray(scales.six, 16 * b);
-            six(u1, u2, LO_SHIFT.add(4)).intoArray(scales.six, 16 * b + 8);
+            six(u1, u2, MIN_LO_SHIFT).intoArray(scales.six, 16 * b + 8);
             scales.d[2 * b] = Vec.f16(data, off);
             scales.d[2 * b + 1] = Vec.f16(data, off + 2);
         }

@@ -2,10 +2,8 @@ package dev.genstream.engine.kernels;
 
 import dev.genstream.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** Q8_0: blocks of 32 weights, an f16 scale then 32 signed bytes (34 bytes). */
 final class Q8_0Matrix extends BlockQ8Matrix {
@@ -22,8 +20,7 @@ final class Q8_0Matrix extends BlockQ8Matrix {
 
     @Override
     ShortVector weights(long blockOffset, int half) {
-        return (ShortVector) ByteVector.fromMemorySegment(Vec.B128, data, blockOffset + 2 + 16 * half, Vec.LE)
-                .convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
+        return Int8Gemm.bytes(data, blockOffset + 2 + 16 * half);
     }
 
     @Override

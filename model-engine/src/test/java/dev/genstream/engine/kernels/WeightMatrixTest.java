@@ -101,7 +101,6 @@ class WeightMatrixTest {
         }
     }
 
-    /** ggml's Q8_0 activation rule, written out scalar: d = amax/127, q = x/d rounded half away from zero; returns q*d. */
     /** ggml's quantize_row_q8_K, written plainly: per 256 values d = max / -127 (max of largest magnitude), round half even. */
     static float[] kQuantizedActivations(float[] x, int off, int n) {
         float[] out = new float[n];
@@ -118,6 +117,7 @@ class WeightMatrixTest {
         return out;
     }
 
+    /** ggml's Q8_0 activation rule, written out scalar: d = amax/127, q = x/d rounded half away from zero; returns q*d. */
     static float[] quantizedActivations(float[] x, int off, int n) {
         float[] out = new float[n];
         for (int b = 0; b < n; b += 32) {
