@@ -14,11 +14,14 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
 
     final int blocks;
     final int blockBytes;
+    /** 4-bit weights: see {@link Int8Gemm#pairs}. */
+    private final boolean narrow;
 
-    BlockQ8Matrix(String name, MemorySegment data, int rows, int cols, int blockBytes) {
+    BlockQ8Matrix(String name, MemorySegment data, int rows, int cols, int blockBytes, boolean narrow) {
         super(name, data, rows, cols);
         this.blocks = cols / BLOCK;
         this.blockBytes = blockBytes;
+        this.narrow = narrow;
     }
 
     final long rowOffset(int row) {
@@ -39,7 +42,7 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
         int qOff = s * cols, dOff = s * blocks;
         long off = rowOffset(row);
         for (int b = 0; b < blocks; b++, off += blockBytes) {
-            acc = Int8Gemm.block(weights(off, 0), weights(off, 1), a.q, qOff + BLOCK * b, scale(off) * a.d[dOff + b], acc);
+            acc = Int8Gemm.block(weights(off, 0), weights(off, 1), a.q, qOff + BLOCK * b, narrow, scale(off) * a.d[dOff + b], acc);
         }
         float[] lanes = new float[Vec.LANES];
         acc.intoArray(lanes, 0);
@@ -57,7 +60,7 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
             Tile t = TILE.get().fit(TILE_ROWS * cols, TILE_ROWS * blocks);
             for (int r = r0; r < r1; r++) widen(r, t.w, (r - r0) * cols, t.scales, (r - r0) * blocks);
             for (; s + 3 < n; s += 4) {
-                for (int r = r0; r < r1; r++) Int8Gemm.dot4(t.w, (r - r0) * cols, t.scales, (r - r0) * blocks, a, s, out, s * rows + r, rows);
+                for (int r = r0; r < r1; r++) Int8Gemm.dot4(t.w, (r - r0) * cols, t.scales, (r - r0) * blocks, narrow, a, s, out, s * rows + r, rows);
             }
         }
         for (; s < n; s++) {

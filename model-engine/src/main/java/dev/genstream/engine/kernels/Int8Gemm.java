@@ -24,22 +24,31 @@ final class Int8Gemm {
     }
 
     /** One block from weights widened to shorts (w0 = weights 0..15, w1 = 16..31); products fit 16 bits in pairs. */
-    static FloatVector block(ShortVector w0, ShortVector w1, short[] q, int qo, float scale, FloatVector acc) {
-        return ((FloatVector) pairs(w0, w1, q, qo).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, scale), acc);
+    static FloatVector block(ShortVector w0, ShortVector w1, short[] q, int qo, boolean narrow, float scale, FloatVector acc) {
+        return ((FloatVector) pairs(w0, w1, q, qo, narrow).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, scale), acc);
     }
 
-    /** A block's exact integer dot product in {@link #block}'s eight lanes. */
-    static IntVector pairs(ShortVector w0, ShortVector w1, short[] q, int qo) {
+    /**
+     * A block's exact integer dot product in {@link #block}'s eight lanes. Narrow (4-bit) weights keep each lane's
+     * four products within a short, so {@link #sumHalves} can add them with one shift less.
+     */
+    static IntVector pairs(ShortVector w0, ShortVector w1, short[] q, int qo, boolean narrow) {
         ShortVector p = w0.mul(ShortVector.fromArray(S, q, qo)).add(w1.mul(ShortVector.fromArray(S, q, qo + 16)));
         IntVector pi = p.reinterpretAsInts();
+        if (narrow) return sumHalves(pi);
         return pi.lanewise(VectorOperators.ASHR, 16).add(pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+    }
+
+    /** Per int lane, the sum of its two signed 16-bit halves, when that sum fits a short: the high half of p + (p << 16). */
+    static IntVector sumHalves(IntVector p) {
+        return p.add(p.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
     }
 
     /**
      * Four activation vectors s..s+3 times one row widened to shorts (w from wOff, block scales ws from wsOff):
      * out[outOff + k * outStride] for k = 0..3, each in {@link #block}'s order, so equal to that row's single dot.
      */
-    static void dot4(short[] w, int wOff, float[] ws, int wsOff, Q8Activations a, int s, float[] out, int outOff, int outStride) {
+    static void dot4(short[] w, int wOff, float[] ws, int wsOff, boolean narrow, Q8Activations a, int s, float[] out, int outOff, int outStride) {
         short[] q = a.q;
         float[] d = a.d;
         int cols = a.cols, blocks = a.blocks;
@@ -50,10 +59,10 @@ final class Int8Gemm {
             int o = 32 * b;
             ShortVector w0 = ShortVector.fromArray(S, w, wOff + o), w1 = ShortVector.fromArray(S, w, wOff + o + 16);
             float dw = ws[wsOff + b];
-            acc0 = block(w0, w1, q, q0 + o, dw * d[d0 + b], acc0);
-            acc1 = block(w0, w1, q, q1 + o, dw * d[d1 + b], acc1);
-            acc2 = block(w0, w1, q, q2 + o, dw * d[d2 + b], acc2);
-            acc3 = block(w0, w1, q, q3 + o, dw * d[d3 + b], acc3);
+            acc0 = block(w0, w1, q, q0 + o, narrow, dw * d[d0 + b], acc0);
+            acc1 = block(w0, w1, q, q1 + o, narrow, dw * d[d1 + b], acc1);
+            acc2 = block(w0, w1, q, q2 + o, narrow, dw * d[d2 + b], acc2);
+            acc3 = block(w0, w1, q, q3 + o, narrow, dw * d[d3 + b], acc3);
         }
         float[] lanes = new float[4 * Vec.LANES];
         acc0.intoArray(lanes, 0);

@@ -81,9 +81,9 @@ final class Q4_KMatrix extends Q8DotMatrix {
                 int q = qOff + 256 * b + 64 * c;
                 long qs = off + b * BLOCK_BYTES + 16 + 32L * c;
                 ShortVector v0 = Int8Gemm.bytes(data, qs), v1 = Int8Gemm.bytes(data, qs + 16);
-                sum = sum.add(Int8Gemm.pairs(v0.and((short) 0xF), v1.and((short) 0xF), qx, q).mul(six[16 * b + 2 * c]));
+                sum = sum.add(Int8Gemm.pairs(v0.and((short) 0xF), v1.and((short) 0xF), qx, q, true).mul(six[16 * b + 2 * c]));
                 sum = sum.add(Int8Gemm.pairs(v0.lanewise(VectorOperators.ASHR, 4).and((short) 0xF), v1.lanewise(VectorOperators.ASHR, 4).and((short) 0xF),
-                        qx, q + 32).mul(six[16 * b + 2 * c + 1]));
+                        qx, q + 32, true).mul(six[16 * b + 2 * c + 1]));
             }
             float dy = dx[dOff + 8 * b];
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, d[2 * b] * dy), acc);

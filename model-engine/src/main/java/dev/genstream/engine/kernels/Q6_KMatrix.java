@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (one per 16 weights), then an f16 super-scale d. Weight = d * scale * (q - 32) with q in 0..63.
  * Each 128-weight half reads ql[0..63], qh[0..31]; byte l of those yields weights l, l+32, l+64, l+96.
  */
-final class Q6_KMatrix extends WeightMatrix {
+final class Q6_KMatrix extends Q8DotMatrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 210;
     private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
@@ -30,36 +32,77 @@ final class Q6_KMatrix extends WeightMatrix {
     }
 
     @Override
-    public float dot(int row, float[] x, int xOff) {
+    boolean kActivations() {
+        return true;
+    }
+
+    @Override
+    float dot(int row, Q8Activations a, int s) {
+        byte[] q = new byte[cols];
+        decode(row, q);
+        return dot(row, q, a, s);
+    }
+
+    /** A row's 6-bit quants are unpacked once for all n vectors. */
+    @Override
+    void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
+        byte[] q = new byte[cols];
+        for (int r = r0; r < r1; r++) {
+            decode(r, q);
+            for (int s = 0; s < n; s++) out[s * rows + r] = dot(r, q, a, s);
+        }
+    }
+
+    /**
+     * As ggml's Q6_K·Q8_K: each 16-weight group's products, pair-summed into eight int lanes, times the group's
+     * int8 scale, summed exactly over the super-block; then one multiply-add by d*dx per super-block.
+     */
+    private float dot(int row, byte[] q, Q8Activations a, int s) {
         long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        short[] qx = a.q;
+        float[] dx = a.d;
+        int qOff = s * cols, dOff = s * a.blocks;
         FloatVector acc = FloatVector.zero(Vec.F);
-        byte[] q = new byte[128];
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
-            float d = Vec.f16(data, off + 208);
-            for (int half = 0; half < 2; half++) {
-                long ql = off + 64L * half, qh = off + 128 + 32L * half, sc = off + 192 + 8L * half;
-                int xBase = xOff + b * BLOCK + 128 * half;
-                ByteVector lo0 = ByteVector.fromMemorySegment(B256, data, ql, Vec.LE);
-                ByteVector lo1 = ByteVector.fromMemorySegment(B256, data, ql + 32, Vec.LE);
-                ByteVector hi = ByteVector.fromMemorySegment(B256, data, qh, Vec.LE);
-                // The quants go through a byte array: an array of vectors, or a vector kept across the inner loops,
-                // would be boxed.
-                lo0.and((byte) 0xF).or(hi.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32).intoArray(q, 0);
-                lo1.and((byte) 0xF).or(hi.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32).intoArray(q, 32);
-                lo0.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32).intoArray(q, 64);
-                lo1.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32).intoArray(q, 96);
-                for (int k = 0; k < 8; k++) { // eight groups of 16 weights, each with its own scale
-                    int xo = xBase + 16 * k;
-                    FloatVector s = Vec.i8x8(q, 16 * k).mul(FloatVector.fromArray(Vec.F, x, xo));
-                    s = Vec.i8x8(q, 16 * k + 8).fma(FloatVector.fromArray(Vec.F, x, xo + 8), s);
-                    float scale = d * data.get(ValueLayout.JAVA_BYTE, sc + k);
-                    acc = s.fma(FloatVector.broadcast(Vec.F, scale), acc);
-                }
+            IntVector sum = IntVector.zero(Vec.I);
+            for (int g = 0; g < 16; g++) {
+                int o = BLOCK * b + 16 * g;
+                ShortVector w = (ShortVector) ByteVector.fromArray(Vec.B128, q, o).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
+                IntVector p = w.mul(ShortVector.fromArray(Int8Gemm.S, qx, qOff + o)).reinterpretAsInts();
+                // Two products of at most 32 * 127 in magnitude add within a short.
+                sum = sum.add(Int8Gemm.sumHalves(p).mul(data.get(ValueLayout.JAVA_BYTE, off + 192 + g)));
             }
+            float scale = Vec.f16(data, off + 208) * dx[dOff + 8 * b];
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, scale), acc);
         }
         float[] lanes = new float[Vec.LANES];
         acc.intoArray(lanes, 0);
         return Vec.sum(lanes, 0);
+    }
+
+    /**
+     * A row's quants minus 32, in weight order. The bit fields move with 16-bit shifts (AVX2 has no byte shift);
+     * each mask keeps only bits that came from the lane's own byte.
+     */
+    private void decode(int row, byte[] q) {
+        long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
+            for (int half = 0; half < 2; half++) {
+                long ql = off + 64L * half, qh = off + 128 + 32L * half;
+                int o = BLOCK * b + 128 * half;
+                ByteVector lo0 = ByteVector.fromMemorySegment(B256, data, ql, Vec.LE);
+                ByteVector lo1 = ByteVector.fromMemorySegment(B256, data, ql + 32, Vec.LE);
+                ByteVector hi = ByteVector.fromMemorySegment(B256, data, qh, Vec.LE);
+                lo0.and((byte) 0xF).or(shift(hi, VectorOperators.LSHL, 4).and((byte) 0x30)).sub((byte) 32).intoArray(q, o);
+                lo1.and((byte) 0xF).or(shift(hi, VectorOperators.LSHL, 2).and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 32);
+                shift(lo0, VectorOperators.LSHR, 4).and((byte) 0xF).or(hi.and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 64);
+                shift(lo1, VectorOperators.LSHR, 4).and((byte) 0xF).or(shift(hi, VectorOperators.LSHR, 2).and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 96);
+            }
+        }
+    }
+
+    private static ByteVector shift(ByteVector v, VectorOperators.Binary op, int n) {
+        return v.reinterpretAsShorts().lanewise(op, n).reinterpretAsBytes();
     }
 
     @Override

@@ -3,11 +3,11 @@ package dev.genstream.engine.kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A weight type multiplied against 8-bit quantized activations, as ggml multiplies Q8_0, Q4_0 and Q4_K: each input
+ * A weight type multiplied against 8-bit quantized activations, as ggml multiplies Q8_0, Q4_0 and the K-quants: each input
  * vector is quantized once per matmul, on the calling thread, and every output is one integer-block dot product
  * in a fixed order, the same whether the vector came alone or in a batch.
  */
-abstract sealed class Q8DotMatrix extends WeightMatrix permits BlockQ8Matrix, Q4_KMatrix {
+abstract sealed class Q8DotMatrix extends WeightMatrix permits BlockQ8Matrix, Q4_KMatrix, Q6_KMatrix {
     private static final ThreadLocal<Q8Activations> ACTIVATIONS = ThreadLocal.withInitial(Q8Activations::new);
 
     Q8DotMatrix(String name, MemorySegment data, int rows, int cols) {

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * A [rows x cols] weight matrix viewed in place in the mapped file. Each type owns its dot product; the
  * batched matmul is built on that one dot, so a row's result never depends on batch size or thread count.
  */
-public abstract sealed class WeightMatrix permits F32Matrix, HalfMatrix, Q8DotMatrix, Q6_KMatrix {
+public abstract sealed class WeightMatrix permits F32Matrix, HalfMatrix, Q8DotMatrix {
     protected final MemorySegment data;
     protected final int rows;
     protected final int cols;

@@ -32,10 +32,10 @@ class WeightMatrixTest {
             float[] ref = dequantize(type, bytes, r);
             m.readRow(r, row, 0);
             assertThat(row).as("row %d", r).containsExactly(ref);
-            // Q8_0, Q4_0 and Q4_K multiply 8-bit activations, as ggml does: the reference quantizes x the same way.
+            // The integer types multiply 8-bit activations, as ggml does: the reference quantizes x the same way.
             float[] xs = switch (type) {
                 case Q8_0, Q4_0 -> quantizedActivations(x, COLS, COLS);
-                case Q4_K -> kQuantizedActivations(x, COLS, COLS);
+                case Q4_K, Q6_K -> kQuantizedActivations(x, COLS, COLS);
                 default -> java.util.Arrays.copyOfRange(x, COLS, 2 * COLS);
             };
             double expect = 0, scale = 0;

@@ -44,13 +44,12 @@ class ReferenceLogitsTest {
                 new Target("kjv-llama-6m", "kjv-llama-6m.q8_0.gguf", 0.35, 0.97, true),
                 // llama.cpp itself reaches 1.9-2.9 on this file; we land inside that range (worst case 2.965).
                 new Target("kjv-llama-6m", "kjv-llama-6m.q4_0.gguf", 3.0, 0.75, true),
-                // llama.cpp: 0.44-0.60, agreement 0.93-1.00.
+                // llama.cpp: 0.44-0.60, agreement 0.93-1.00; with 8-bit activations as llama.cpp's, we measure 0.595.
                 new Target("kjv-llama-6m", "kjv-llama-6m.q6_k.gguf", 0.60, 0.93, true),
                 // llama.cpp: 1.9-2.5, agreement 0.87-0.94; we measure 2.563 and 0.898.
                 new Target("kjv-llama-6m", "kjv-llama-6m.q4_k.gguf", 2.6, 0.87, true),
-                // llama.cpp (its usual Q4_K/Q6_K mix): 1.6-1.9, agreement 0.85-0.96. We measure 2.023 and 0.902: our
-                // Q6_K layers keep float activations where llama.cpp's are 8-bit, while both stay within 0.19 log-prob
-                // of each other on the same blocks (quantizedLogitsMatchLlamaCpp).
+                // llama.cpp (its usual Q4_K/Q6_K mix): 1.6-1.9, agreement 0.85-0.96. We measure 2.050 and 0.902, while
+                // the two engines stay within 0.19 log-prob of each other on the same blocks (quantizedLogitsMatchLlamaCpp).
                 new Target("kjv-llama-6m", "kjv-llama-6m.q4_k_m.gguf", 2.1, 0.85, true),
                 new Target("rand-llama3", "rand-llama3.f32.gguf", 0.02, 1.0, false),
                 new Target("rand-qwen2", "rand-qwen2.f32.gguf", 0.02, 1.0, false),
