@@ -68,10 +68,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Transformer t = m.transformer();
             double[] pp = new double[repeat], tg = new double[repeat], bt = new double[repeat];
-            long[] kv = new long[1];
-            run(t, kv); // warm-up: JIT and page cache
+            Caches caches = new Caches(t, promptTokens, genTokens, batch);
+            run(t, caches); // warm-up: JIT and page cache
             for (int i = 0; i < repeat; i++) {
-                double[] r = run(t, kv);
+                double[] r = run(t, caches);
                 pp[i] = r[0];
                 tg[i] = r[1];
                 bt[i] = r[2];
@@ -84,35 +84,55 @@ public final class BenchCommand implements Callable<Integer> {
                     bw = MemoryBandwidth.measure(p, (long) membwMb << 20, 5);
                 }
             }
-            Result res = new Result(path.toString(), Files.size(path), model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, kv[0], bytesPerToken, bw);
+            Result res = new Result(path.toString(), Files.size(path), model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw);
             System.out.println(json ? res.json() : res.text());
         }
         return 0;
     }
 
+    /**
+     * The KV caches of one run (a prompt, one stream, a batch), allocated once and emptied before each run, as a
+     * server reuses a finished sequence's cache: the peak RSS is then the engine's, not the garbage of earlier runs.
+     */
+    private record Caches(KvCache prompt, List<KvCache> single, List<KvCache> batch) {
+        Caches(Transformer t, int promptTokens, int genTokens, int batch) {
+            this(t.newCache(promptTokens), List.of(t.newCache(genTokens)), fresh(t, genTokens, batch));
+        }
+
+        private static List<KvCache> fresh(Transformer t, int capacity, int n) {
+            List<KvCache> caches = new ArrayList<>();
+            for (int s = 0; s < n; s++) caches.add(t.newCache(capacity));
+            return caches;
+        }
+
+        /** Bytes of all of them: they are held together. */
+        long bytes() {
+            return prompt.bytes() + single.get(0).bytes() + batch.stream().mapToLong(KvCache::bytes).sum();
+        }
+    }
+
     /** One run: {prefill, decode, batched decode} in tokens per second. */
-    private double[] run(Transformer t, long[] kvPeak) {
+    private double[] run(Transformer t, Caches caches) {
         int vocab = t.config().vocabSize();
-        KvCache cache = t.newCache(promptTokens);
         int[] prompt = new int[promptTokens];
         for (int i = 0; i < promptTokens; i++) prompt[i] = rnd.nextInt(vocab);
+        caches.prompt().truncate(0);
         long t0 = System.nanoTime();
-        t.forward(List.of(new Transformer.Step(cache, prompt)));
+        t.forward(List.of(new Transformer.Step(caches.prompt(), prompt)));
         double pp = promptTokens / seconds(t0);
-        kvPeak[0] = Math.max(kvPeak[0], cache.bytes());
 
-        double tg = genTokens / decode(t, 1, kvPeak);
-        double bt = (double) batch * genTokens / decode(t, batch, kvPeak);
+        double tg = genTokens / decode(t, caches.single());
+        double bt = (double) batch * genTokens / decode(t, caches.batch());
         return new double[] {pp, tg, bt};
     }
 
-    /** Seconds for genTokens greedy steps of n fresh sequences decoded together. */
-    private double decode(Transformer t, int n, long[] kvPeak) {
+    /** Seconds for genTokens greedy steps of the given sequences, emptied first, decoded together. */
+    private double decode(Transformer t, List<KvCache> caches) {
         int vocab = t.config().vocabSize();
-        List<KvCache> caches = new ArrayList<>();
+        int n = caches.size();
         int[] next = new int[n];
         for (int s = 0; s < n; s++) {
-            caches.add(t.newCache(genTokens));
+            caches.get(s).truncate(0);
             next[s] = rnd.nextInt(vocab);
         }
         long t0 = System.nanoTime();
@@ -122,11 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
             float[][] logits = t.forward(steps);
             for (int s = 0; s < n; s++) next[s] = argmax(logits[s]);
         }
-        double secs = seconds(t0);
-        long kv = 0;
-        for (KvCache c : caches) kv += c.bytes();
-        kvPeak[0] = Math.max(kvPeak[0], kv);
-        return secs;
+        return seconds(t0);
     }
 
     private static int argmax(float[] x) {
