@@ -91,8 +91,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The KV caches of one run (a prompt, one stream, a batch), allocated once and emptied before each run, as a
-     * server reuses a finished sequence's cache: the peak RSS is then the engine's, not the garbage of earlier runs.
+     * The KV caches of one run (a prompt, one stream, a batch), allocated once and emptied before each run, so that
+     * peak RSS measures one run's working set rather than earlier runs' caches awaiting a full collection.
      */
     private record Caches(KvCache prompt, List<KvCache> single, List<KvCache> batch) {
         Caches(Transformer t, int promptTokens, int genTokens, int batch) {
