@@ -23,6 +23,11 @@ final class Int8Gemm {
         return (ShortVector) ByteVector.fromMemorySegment(Vec.B128, seg, offset, Vec.LE).convertShape(VectorOperators.B2S, S, 0);
     }
 
+    /** Sixteen signed bytes from an array widened to shorts. */
+    static ShortVector bytes(byte[] a, int offset) {
+        return (ShortVector) ByteVector.fromArray(Vec.B128, a, offset).convertShape(VectorOperators.B2S, S, 0);
+    }
+
     /** One block from weights widened to shorts (w0 = weights 0..15, w1 = 16..31); products fit 16 bits in pairs. */
     static FloatVector block(ShortVector w0, ShortVector w1, short[] q, int qo, boolean narrow, float scale, FloatVector acc) {
         return ((FloatVector) pairs(w0, w1, q, qo, narrow).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, scale), acc);

@@ -3,6 +3,7 @@ package dev.genstream.engine.kernels;
 import dev.genstream.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -47,14 +48,56 @@ final class Q4_KMatrix extends Q8DotMatrix {
         return dot(row, scales, a, s);
     }
 
-    /** A row's scales are decoded once for all n vectors. */
+    /** A row's scales are decoded once for all n vectors; from two vectors on, its nibbles are unpacked once too. */
     @Override
     void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
         Scales scales = new Scales(blocksPerRow);
+        byte[] q = n > 1 ? new byte[cols] : null;
         for (int r = r0; r < r1; r++) {
             decodeScales(r, scales);
-            for (int s = 0; s < n; s++) out[s * rows + r] = dot(r, scales, a, s);
+            if (q == null) {
+                out[r] = dot(r, scales, a, 0);
+                continue;
+            }
+            unpack(r, q);
+            for (int s = 0; s < n; s++) out[s * rows + r] = dot(q, scales, a, s);
         }
+    }
+
+    /** A row's 4-bit quants as bytes, in weight order. */
+    private void unpack(int row, byte[] q) {
+        long off = (long) row * blocksPerRow * BLOCK_BYTES + 16;
+        for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
+            for (int c = 0; c < 4; c++) {
+                ByteVector v = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, off + 32L * c, Vec.LE);
+                v.and((byte) 0xF).intoArray(q, BLOCK * b + 64 * c);
+                Vec.shiftWords(v, VectorOperators.LSHR, 4).and((byte) 0xF).intoArray(q, BLOCK * b + 64 * c + 32);
+            }
+        }
+    }
+
+    /** {@link #dot(int, Scales, Q8Activations, int)} on a row {@link #unpack}ed: the same integers, so the same bits. */
+    private float dot(byte[] w, Scales scales, Q8Activations a, int s) {
+        short[] qx = a.q;
+        float[] dx = a.d, d = scales.d;
+        int[] six = scales.six, sums = a.sums;
+        int qOff = s * cols, dOff = s * a.blocks;
+        FloatVector acc = FloatVector.zero(Vec.F), mins = acc;
+        for (int b = 0; b < blocksPerRow; b++) {
+            IntVector sum = IntVector.zero(Vec.I);
+            for (int j = 0; j < 8; j++) {
+                int o = BLOCK * b + 32 * j;
+                sum = sum.add(Int8Gemm.pairs(Int8Gemm.bytes(w, o), Int8Gemm.bytes(w, o + 16), qx, qOff + o, true).mul(six[16 * b + j]));
+            }
+            float dy = dx[dOff + 8 * b];
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, d[2 * b] * dy), acc);
+            IntVector m = IntVector.fromArray(Vec.I, six, 16 * b + 8).mul(IntVector.fromArray(Vec.I, sums, dOff + 8 * b));
+            mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, d[2 * b + 1] * dy), mins);
+        }
+        float[] lanes = new float[2 * Vec.LANES];
+        acc.intoArray(lanes, 0);
+        mins.intoArray(lanes, Vec.LANES);
+        return Vec.sum(lanes, 0) - Vec.sum(lanes, Vec.LANES);
     }
 
     /** A row's decoded 6-bit scales and mins (eight each per super-block) and its f16 d and dmin. */

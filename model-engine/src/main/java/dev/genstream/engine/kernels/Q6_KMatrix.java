@@ -67,7 +67,7 @@ final class Q6_KMatrix extends Q8DotMatrix {
             IntVector sum = IntVector.zero(Vec.I);
             for (int g = 0; g < 16; g++) {
                 int o = BLOCK * b + 16 * g;
-                ShortVector w = (ShortVector) ByteVector.fromArray(Vec.B128, q, o).convertShape(VectorOperators.B2S, Int8Gemm.S, 0);
+                ShortVector w = Int8Gemm.bytes(q, o);
                 IntVector p = w.mul(ShortVector.fromArray(Int8Gemm.S, qx, qOff + o)).reinterpretAsInts();
                 // Two products of at most 32 * 127 in magnitude add within a short.
                 sum = sum.add(Int8Gemm.sumHalves(p).mul(data.get(ValueLayout.JAVA_BYTE, off + 192 + g)));
@@ -80,10 +80,7 @@ final class Q6_KMatrix extends Q8DotMatrix {
         return Vec.sum(lanes, 0);
     }
 
-    /**
-     * A row's quants minus 32, in weight order. The bit fields move with 16-bit shifts (AVX2 has no byte shift);
-     * each mask keeps only bits that came from the lane's own byte.
-     */
+    /** A row's quants minus 32, in weight order; each mask after a {@link Vec#shiftWords} keeps one byte's bits. */
     private void decode(int row, byte[] q) {
         long off = (long) row * blocksPerRow * BLOCK_BYTES;
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
@@ -93,17 +90,14 @@ final class Q6_KMatrix extends Q8DotMatrix {
                 ByteVector lo0 = ByteVector.fromMemorySegment(B256, data, ql, Vec.LE);
                 ByteVector lo1 = ByteVector.fromMemorySegment(B256, data, ql + 32, Vec.LE);
                 ByteVector hi = ByteVector.fromMemorySegment(B256, data, qh, Vec.LE);
-                lo0.and((byte) 0xF).or(shift(hi, VectorOperators.LSHL, 4).and((byte) 0x30)).sub((byte) 32).intoArray(q, o);
-                lo1.and((byte) 0xF).or(shift(hi, VectorOperators.LSHL, 2).and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 32);
-                shift(lo0, VectorOperators.LSHR, 4).and((byte) 0xF).or(hi.and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 64);
-                shift(lo1, VectorOperators.LSHR, 4).and((byte) 0xF).or(shift(hi, VectorOperators.LSHR, 2).and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 96);
+                lo0.and((byte) 0xF).or(Vec.shiftWords(hi, VectorOperators.LSHL, 4).and((byte) 0x30)).sub((byte) 32).intoArray(q, o);
+                lo1.and((byte) 0xF).or(Vec.shiftWords(hi, VectorOperators.LSHL, 2).and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 32);
+                Vec.shiftWords(lo0, VectorOperators.LSHR, 4).and((byte) 0xF).or(hi.and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 64);
+                Vec.shiftWords(lo1, VectorOperators.LSHR, 4).and((byte) 0xF).or(Vec.shiftWords(hi, VectorOperators.LSHR, 2).and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 96);
             }
         }
     }
 
-    private static ByteVector shift(ByteVector v, VectorOperators.Binary op, int n) {
-        return v.reinterpretAsShorts().lanewise(op, n).reinterpretAsBytes();
-    }
 
     @Override
     public void readRow(int row, float[] dst, int dstOff) {

@@ -61,6 +61,14 @@ final class Vec {
         return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
+    /**
+     * Bytes shifted as 16-bit lanes: AVX2 has no byte shift. Bits cross into the neighbouring byte, so a caller masks
+     * the result to the bits that came from each lane's own byte.
+     */
+    static ByteVector shiftWords(ByteVector v, VectorOperators.Binary op, int n) {
+        return v.reinterpretAsShorts().lanewise(op, n).reinterpretAsBytes();
+    }
+
     /** Eight signed bytes from an array widened to float. */
     static FloatVector i8x8(byte[] a, int offset) {
         return (FloatVector) ByteVector.fromArray(B64, a, offset).convertShape(VectorOperators.B2F, F, 0);
