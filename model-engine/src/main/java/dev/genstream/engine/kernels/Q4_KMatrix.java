@@ -36,8 +36,8 @@ final class Q4_KMatrix extends Q8DotMatrix {
 
     @Override
     float dot(int row, Q8Activations a, int s) {
-        Scales scales = new Scales(blocksPerRow);
-        byte[] q = new byte[cols];
+        Scales scales = Scales.of(blocksPerRow);
+        byte[] q = rowBuffer(cols);
         decodeScales(row, scales);
         unpack(row, q);
         return dot(q, scales, a, s);
@@ -49,8 +49,8 @@ final class Q4_KMatrix extends Q8DotMatrix {
      */
     @Override
     void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
-        Scales scales = new Scales(blocksPerRow);
-        byte[] q = new byte[cols];
+        Scales scales = Scales.of(blocksPerRow);
+        byte[] q = rowBuffer(cols);
         for (int r = r0; r < r1; r++) {
             decodeScales(r, scales);
             unpack(r, q);
@@ -104,8 +104,13 @@ final class Q4_KMatrix extends Q8DotMatrix {
 
     /** A row's decoded 6-bit scales and mins (eight each per super-block) and its f16 d and dmin. */
     private record Scales(int[] six, float[] d) {
-        Scales(int superBlocks) {
-            this(new int[16 * superBlocks], new float[2 * superBlocks]);
+        private static final ThreadLocal<Scales> MINE = ThreadLocal.withInitial(() -> new Scales(new int[0], new float[0]));
+
+        /** This thread's, large enough for a row of superBlocks. */
+        static Scales of(int superBlocks) {
+            Scales s = MINE.get();
+            if (s.d.length < 2 * superBlocks) MINE.set(s = new Scales(new int[16 * superBlocks], new float[2 * superBlocks]));
+            return s;
         }
     }
 

@@ -38,7 +38,7 @@ final class Q6_KMatrix extends Q8DotMatrix {
 
     @Override
     float dot(int row, Q8Activations a, int s) {
-        byte[] q = new byte[cols];
+        byte[] q = rowBuffer(cols);
         decode(row, q);
         return dot(row, q, a, s);
     }
@@ -46,7 +46,7 @@ final class Q6_KMatrix extends Q8DotMatrix {
     /** A row's 6-bit quants are unpacked once for all n vectors. */
     @Override
     void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
-        byte[] q = new byte[cols];
+        byte[] q = rowBuffer(cols);
         for (int r = r0; r < r1; r++) {
             decode(r, q);
             for (int s = 0; s < n; s++) out[s * rows + r] = dot(r, q, a, s);

@@ -9,6 +9,14 @@ import java.lang.foreign.MemorySegment;
  */
 abstract sealed class Q8DotMatrix extends WeightMatrix permits BlockQ8Matrix, Q4_KMatrix, Q6_KMatrix {
     private static final ThreadLocal<Q8Activations> ACTIVATIONS = ThreadLocal.withInitial(Q8Activations::new);
+    private static final ThreadLocal<byte[]> ROW = ThreadLocal.withInitial(() -> new byte[0]);
+
+    /** This thread's buffer for one unpacked row: decode allocates nothing per tile. */
+    static byte[] rowBuffer(int cols) {
+        byte[] b = ROW.get();
+        if (b.length < cols) ROW.set(b = new byte[cols]);
+        return b;
+    }
 
     Q8DotMatrix(String name, MemorySegment data, int rows, int cols) {
         super(name, data, rows, cols);
