@@ -98,7 +98,6 @@ final class Q6_KMatrix extends Q8DotMatrix {
         }
     }
 
-
     @Override
     public void readRow(int row, float[] dst, int dstOff) {
         long off = (long) row * blocksPerRow * BLOCK_BYTES;

@@ -48,10 +48,9 @@ abstract sealed class Q8DotMatrix extends WeightMatrix permits BlockQ8Matrix, Q4
         });
     }
 
-    /** Rows [r0, r1) for all n vectors; types that can share weight loads across vectors override this. */
-    void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
-        for (int s = 0; s < n; s++) {
-            for (int r = r0; r < r1; r++) out[s * rows + r] = dot(r, a, s);
-        }
-    }
+    /**
+     * Rows [r0, r1) for all n vectors, each output equal to {@link #dot(int, Q8Activations, int)}: a type shares what
+     * it can across the vectors (widened weights, an unpacked row, decoded scales).
+     */
+    abstract void tile(int r0, int r1, Q8Activations a, int n, float[] out);
 }

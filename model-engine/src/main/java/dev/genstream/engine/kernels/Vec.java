@@ -69,11 +69,6 @@ final class Vec {
         return v.reinterpretAsShorts().lanewise(op, n).reinterpretAsBytes();
     }
 
-    /** Eight signed bytes from an array widened to float. */
-    static FloatVector i8x8(byte[] a, int offset) {
-        return (FloatVector) ByteVector.fromArray(B64, a, offset).convertShape(VectorOperators.B2F, F, 0);
-    }
-
     /** Eight signed bytes widened to float. */
     static FloatVector i8x8(MemorySegment seg, long offset) {
         return (FloatVector) ByteVector.fromMemorySegment(B64, seg, offset, LE).convertShape(VectorOperators.B2F, F, 0);
