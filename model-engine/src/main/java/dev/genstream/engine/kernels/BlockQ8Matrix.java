@@ -1,5 +1,6 @@
 package dev.genstream.engine.kernels;
 
+import dev.genstream.engine.gguf.GgmlType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import java.lang.foreign.MemorySegment;
@@ -17,15 +18,11 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
     /** 4-bit weights: see {@link Int8Gemm#pairs}. */
     private final boolean narrow;
 
-    BlockQ8Matrix(String name, MemorySegment data, int rows, int cols, int blockBytes, boolean narrow) {
-        super(name, data, rows, cols);
+    BlockQ8Matrix(String name, MemorySegment data, int rows, int cols, GgmlType type, boolean narrow) {
+        super(name, data, rows, cols, type);
         this.blocks = cols / BLOCK;
-        this.blockBytes = blockBytes;
+        this.blockBytes = (int) type.bytesFor(BLOCK);
         this.narrow = narrow;
-    }
-
-    final long rowOffset(int row) {
-        return (long) row * blocks * blockBytes;
     }
 
     /** Block b of a row widened to shorts: weights 0..15 (half 0) or 16..31 (half 1). */

@@ -15,7 +15,7 @@ final class Q4_0Matrix extends BlockQ8Matrix {
     static final int BLOCK_BYTES = 18;
 
     Q4_0Matrix(String name, MemorySegment data, int rows, int cols) {
-        super(name, data, rows, cols, BLOCK_BYTES, true);
+        super(name, data, rows, cols, GgmlType.Q4_0, true);
     }
 
     @Override

@@ -20,7 +20,7 @@ final class Q4_KMatrix extends Q8DotMatrix {
     private final int blocksPerRow;
 
     Q4_KMatrix(String name, MemorySegment data, int rows, int cols) {
-        super(name, data, rows, cols);
+        super(name, data, rows, cols, GgmlType.Q4_K);
         this.blocksPerRow = cols / BLOCK;
     }
 
@@ -63,7 +63,7 @@ final class Q4_KMatrix extends Q8DotMatrix {
      * low nibbles and 2c+1 in the high ones.
      */
     private void unpack(int row, byte[] q) {
-        long off = (long) row * blocksPerRow * BLOCK_BYTES + 16;
+        long off = rowOffset(row) + 16;
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
             for (int c = 0; c < 4; c++) {
                 ByteVector v = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, off + 32L * c, Vec.LE);
@@ -128,7 +128,7 @@ final class Q4_KMatrix extends Q8DotMatrix {
 
     /** For super-block b of the row: six[16b + j] = scale_j, six[16b + 8 + j] = min_j, d[2b] = d, d[2b + 1] = dmin. */
     private void decodeScales(int row, Scales scales) {
-        long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        long off = rowOffset(row);
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
             IntVector u0 = IntVector.broadcast(Vec.I, data.get(INT_LE, off + 4)), u1 = IntVector.broadcast(Vec.I, data.get(INT_LE, off + 8));
             IntVector u2 = IntVector.broadcast(Vec.I, data.get(INT_LE, off + 12));
@@ -146,7 +146,7 @@ final class Q4_KMatrix extends Q8DotMatrix {
 
     @Override
     public void readRow(int row, float[] dst, int dstOff) {
-        long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        long off = rowOffset(row);
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
             float d = Vec.f16(data, off), dmin = Vec.f16(data, off + 2);
             int u0 = data.get(INT_LE, off + 4), u1 = data.get(INT_LE, off + 8), u2 = data.get(INT_LE, off + 12);

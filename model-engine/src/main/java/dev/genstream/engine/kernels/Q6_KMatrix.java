@@ -22,7 +22,7 @@ final class Q6_KMatrix extends Q8DotMatrix {
     private final int blocksPerRow;
 
     Q6_KMatrix(String name, MemorySegment data, int rows, int cols) {
-        super(name, data, rows, cols);
+        super(name, data, rows, cols, GgmlType.Q6_K);
         this.blocksPerRow = cols / BLOCK;
     }
 
@@ -58,7 +58,7 @@ final class Q6_KMatrix extends Q8DotMatrix {
      * int8 scale, summed exactly over the super-block; then one multiply-add by d*dx per super-block.
      */
     private float dot(int row, byte[] q, Q8Activations a, int s) {
-        long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        long off = rowOffset(row);
         short[] qx = a.q;
         float[] dx = a.d;
         int qOff = s * cols, dOff = s * a.blocks;
@@ -82,7 +82,7 @@ final class Q6_KMatrix extends Q8DotMatrix {
 
     /** A row's quants minus 32, in weight order; each mask after a {@link Vec#shiftWords} keeps one byte's bits. */
     private void decode(int row, byte[] q) {
-        long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        long off = rowOffset(row);
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
             for (int half = 0; half < 2; half++) {
                 long ql = off + 64L * half, qh = off + 128 + 32L * half;
@@ -100,7 +100,7 @@ final class Q6_KMatrix extends Q8DotMatrix {
 
     @Override
     public void readRow(int row, float[] dst, int dstOff) {
-        long off = (long) row * blocksPerRow * BLOCK_BYTES;
+        long off = rowOffset(row);
         for (int b = 0; b < blocksPerRow; b++, off += BLOCK_BYTES) {
             float d = Vec.f16(data, off + 208);
             for (int half = 0; half < 2; half++) {

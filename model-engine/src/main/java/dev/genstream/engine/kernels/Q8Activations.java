@@ -1,5 +1,6 @@
 package dev.genstream.engine.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -14,6 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class Q8Activations {
     static final int BLOCK = 32;
+    static final int K_BLOCK = 256;
 
     short[] q = new short[0];
     float[] d = new float[0];
@@ -43,7 +45,7 @@ final class Q8Activations {
             return;
         }
         for (int g = 0; g < n * cols; g += K_BLOCK) {
-            java.util.Arrays.fill(d, g / BLOCK, (g + K_BLOCK) / BLOCK, quantizeK(x, xOff + g, q, g));
+            Arrays.fill(d, g / BLOCK, (g + K_BLOCK) / BLOCK, quantizeK(x, xOff + g, q, g));
         }
         for (int b = 0; b < n * blocks; b++) {
             int sum = 0;
@@ -52,12 +54,10 @@ final class Q8Activations {
         }
     }
 
-    static final int K_BLOCK = 256;
-
     private static float quantizeK(float[] x, int xo, short[] q, int qo) {
         float max = Ops.maxByMagnitude(x, xo, K_BLOCK);
         if (max == 0) {
-            java.util.Arrays.fill(q, qo, qo + K_BLOCK, (short) 0);
+            Arrays.fill(q, qo, qo + K_BLOCK, (short) 0);
             return 0;
         }
         float iscale = -127f / max;

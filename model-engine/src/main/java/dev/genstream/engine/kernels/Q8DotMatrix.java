@@ -1,5 +1,6 @@
 package dev.genstream.engine.kernels;
 
+import dev.genstream.engine.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -18,9 +19,18 @@ abstract sealed class Q8DotMatrix extends WeightMatrix permits BlockQ8Matrix, Q4
         return b;
     }
 
-    Q8DotMatrix(String name, MemorySegment data, int rows, int cols) {
+    /** Bytes of one row in the file. */
+    private final long rowBytes;
+
+    Q8DotMatrix(String name, MemorySegment data, int rows, int cols, GgmlType type) {
         super(name, data, rows, cols);
         if (cols % Q8Activations.BLOCK != 0) throw new IllegalArgumentException(name + ": row length " + cols + " is not a multiple of 32");
+        this.rowBytes = type.bytesFor(cols);
+    }
+
+    /** Where a row starts in {@link #data}. */
+    final long rowOffset(int row) {
+        return row * rowBytes;
     }
 
     /** Whether activations are quantized with ggml's Q8_K rule (per 256 values) rather than Q8_0's (per 32). */

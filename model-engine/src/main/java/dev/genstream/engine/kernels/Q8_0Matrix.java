@@ -10,7 +10,7 @@ final class Q8_0Matrix extends BlockQ8Matrix {
     static final int BLOCK_BYTES = 34;
 
     Q8_0Matrix(String name, MemorySegment data, int rows, int cols) {
-        super(name, data, rows, cols, BLOCK_BYTES, false);
+        super(name, data, rows, cols, GgmlType.Q8_0, false);
     }
 
     @Override

@@ -96,10 +96,10 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private record Caches(KvCache prompt, List<KvCache> single, List<KvCache> batch) {
         Caches(Transformer t, int promptTokens, int genTokens, int batch) {
-            this(t.newCache(promptTokens), List.of(t.newCache(genTokens)), fresh(t, genTokens, batch));
+            this(t.newCache(promptTokens), List.of(t.newCache(genTokens)), allocate(t, genTokens, batch));
         }
 
-        private static List<KvCache> fresh(Transformer t, int capacity, int n) {
+        private static List<KvCache> allocate(Transformer t, int capacity, int n) {
             List<KvCache> caches = new ArrayList<>();
             for (int s = 0; s < n; s++) caches.add(t.newCache(capacity));
             return caches;
