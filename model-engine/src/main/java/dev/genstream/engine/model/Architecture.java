@@ -4,7 +4,7 @@ import dev.genstream.engine.kernels.Rope;
 
 /**
  * What distinguishes one decoder family from another, as a few named choices. The forward pass is shared;
- * biases are used wherever the file has them, so they need no flag.
+ * biases and per-head q/k norms are used wherever the file has them, so they need no flag.
  */
 public record Architecture(String name, Norm norm, Positions positions, Ffn ffn, boolean fusedQkv) {
     public enum Norm { RMS, LAYER }
@@ -24,10 +24,10 @@ public record Architecture(String name, Norm norm, Positions positions, Ffn ffn,
     public static Architecture of(String name) {
         return switch (name) {
             case "llama" -> new Architecture(name, Norm.RMS, Positions.ROPE_NORM, Ffn.SWIGLU, false);
-            case "qwen2" -> new Architecture(name, Norm.RMS, Positions.ROPE_NEOX, Ffn.SWIGLU, false);
+            case "qwen2", "qwen3" -> new Architecture(name, Norm.RMS, Positions.ROPE_NEOX, Ffn.SWIGLU, false);
             case "gpt2" -> new Architecture(name, Norm.LAYER, Positions.LEARNED, Ffn.GELU, true);
             default -> throw new UnsupportedModelException("architecture '" + name
-                    + "' is not supported (supported: llama, qwen2, gpt2)");
+                    + "' is not supported (supported: llama, qwen2, qwen3, gpt2)");
         };
     }
 }

@@ -133,6 +133,8 @@ public final class Transformer {
             project(layer.wv(), layer.bv(), ws.xb, n, ws.v);
         }
         for (int r = 0; r < n; r++) {
+            if (layer.qNorm() != null) headNorm(layer.qNorm(), ws.q, r * qDim, c.heads());
+            if (layer.kNorm() != null) headNorm(layer.kNorm(), ws.k, r * kvDim, c.kvHeads());
             if (rope != null) {
                 rope.angles(rows.pos[r], ws.cos, ws.sin);
                 rope.apply(ws.q, r * qDim, c.heads(), c.headDim(), ws.cos, ws.sin);
@@ -147,6 +149,14 @@ public final class Transformer {
             for (int i = from; i < to; i++) attendHead(l, i / c.heads(), i % c.heads(), rows, scores);
         });
         project(layer.wo(), layer.bo(), ws.att, n, ws.out);
+    }
+
+    /** RMSNorm of each head's vector on its own (qwen3's and gemma3's q/k norms), in place. */
+    private void headNorm(float[] weight, float[] x, int off, int nHeads) {
+        for (int h = 0; h < nHeads; h++) {
+            int o = off + h * c.headDim();
+            Ops.rmsNorm(x, o, x, o, weight, c.headDim(), c.normEps());
+        }
     }
 
     /** softmax(q·Kᵀ·scale) · V for one head of one row, over its own sequence's positions 0..pos. */

@@ -53,7 +53,13 @@ class ReferenceLogitsTest {
                 new Target("kjv-llama-6m", "kjv-llama-6m.q4_k_m.gguf", 2.1, 0.85, true),
                 new Target("rand-llama3", "rand-llama3.f32.gguf", 0.02, 1.0, false),
                 new Target("rand-qwen2", "rand-qwen2.f32.gguf", 0.02, 1.0, false),
-                new Target("rand-gpt2", "rand-gpt2.f32.gguf", 0.02, 1.0, false));
+                new Target("rand-gpt2", "rand-gpt2.f32.gguf", 0.02, 1.0, false),
+                new Target("rand-qwen3", "rand-qwen3.f32.gguf", 0.02, 1.0, false));
+    }
+
+    /** Models with a long case (345 tokens, llama.cpp's logits): past every sliding window they have. */
+    static Stream<Target> longTargets() {
+        return targets().filter(t -> t.dir().equals("rand-qwen3"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -92,6 +98,37 @@ class ReferenceLogitsTest {
         assertThat(worst).as("max |logit diff| vs HF").isLessThanOrEqualTo(t.maxDiff());
         assertThat(agreement).as("argmax agreement vs HF").isGreaterThanOrEqualTo(t.minAgreement());
         if (!t.quantized()) assertThat(confidentAgree).as("argmax agreement where margin > 0.05").isEqualTo(confident);
+    }
+
+    /** One teacher-forced pass over the long case: every position within the F32 bound, argmax equal where clear. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("longTargets")
+    void longInputMatchesAtEveryPosition(Target t) throws java.io.IOException {
+        Path dir = SharedData.require("models/" + t.dir());
+        int[] ids = java.util.Arrays.stream(java.nio.file.Files.readString(SharedData.require("models/" + t.dir() + "/long.ids.txt"))
+                .trim().split("\\s+")).mapToInt(Integer::parseInt).toArray();
+        Npy.Array ref = Npy.read(dir.resolve("long.logits.npy"));
+        try (Model model = Model.load(t.path(), 2)) {
+            int vocab = model.config().vocabSize();
+            assertThat(ids.length).isGreaterThan(300);
+            assertThat(ref.rows()).isEqualTo(ids.length);
+            float[] ours = teacherForced(model, ids);
+            double maxDiff = 0;
+            int confident = 0, confidentAgree = 0;
+            for (int p = 0; p < ids.length; p++) {
+                int off = p * vocab;
+                for (int v = 0; v < vocab; v++) maxDiff = Math.max(maxDiff, Math.abs(ours[off + v] - ref.data()[off + v]));
+                int refTop = argmax(ref.data(), off, vocab);
+                if (margin(ref.data(), off, vocab, refTop) > MARGIN) {
+                    confident++;
+                    confidentAgree += argmax(ours, off, vocab) == refTop ? 1 : 0;
+                }
+            }
+            System.out.printf("[long] %-24s %d positions: max|diff| %.5f, argmax %d/%d where margin > %.2f%n",
+                    t.file(), ids.length, maxDiff, confidentAgree, confident, MARGIN);
+            assertThat(maxDiff).as("max |logit diff| on the long case").isLessThanOrEqualTo(t.maxDiff());
+            assertThat(confidentAgree).isEqualTo(confident).isPositive();
+        }
     }
 
     /**
