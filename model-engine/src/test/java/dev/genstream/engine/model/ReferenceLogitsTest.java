@@ -19,7 +19,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ReferenceLogitsTest {
     /** A model file and its bounds: max |logit diff| vs HF, argmax agreement over all positions of all cases. */
-    record Target(String dir, String file, double maxDiff, double minAgreement, boolean quantized) {
+    record Target(String dir, String file, double maxDiff, double minAgreement, boolean quantized, int contextSize) {
+        Target(String dir, String file, double maxDiff, double minAgreement, boolean quantized) {
+            this(dir, file, maxDiff, minAgreement, quantized, 0);
+        }
+
+        Model load(int threads) {
+            return Model.load(path(), threads, contextSize);
+        }
+
         @Override
         public String toString() {
             return file;
@@ -54,12 +62,16 @@ class ReferenceLogitsTest {
                 new Target("rand-llama3", "rand-llama3.f32.gguf", 0.02, 1.0, false),
                 new Target("rand-qwen2", "rand-qwen2.f32.gguf", 0.02, 1.0, false),
                 new Target("rand-gpt2", "rand-gpt2.f32.gguf", 0.02, 1.0, false),
-                new Target("rand-qwen3", "rand-qwen3.f32.gguf", 0.02, 1.0, false));
+                new Target("rand-qwen3", "rand-qwen3.f32.gguf", 0.02, 1.0, false),
+                // llama.cpp's references for these three, at n_ctx 1024 (phi3's short LongRoPE factors).
+                new Target("rand-gemma2", "rand-gemma2.f32.gguf", 0.02, 1.0, false, 1024),
+                new Target("rand-gemma3", "rand-gemma3.f32.gguf", 0.02, 1.0, false, 1024),
+                new Target("rand-phi3", "rand-phi3.f32.gguf", 0.02, 1.0, false, 1024));
     }
 
     /** Models with a long case (345 tokens, llama.cpp's logits): past every sliding window they have. */
     static Stream<Target> longTargets() {
-        return targets().filter(t -> t.dir().equals("rand-qwen3"));
+        return targets().filter(t -> List.of("rand-qwen3", "rand-gemma2", "rand-gemma3", "rand-phi3").contains(t.dir()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -68,7 +80,7 @@ class ReferenceLogitsTest {
         List<Reference.Case> cases = t.cases();
         double worst = 0;
         int positions = 0, agree = 0, confident = 0, confidentAgree = 0;
-        try (Model model = Model.load(t.path(), 2)) {
+        try (Model model = t.load(2)) {
             for (Reference.Case c : cases) {
                 Npy.Array ref = c.logits();
                 float[] ours = teacherForced(model, c.allIds());
@@ -108,7 +120,7 @@ class ReferenceLogitsTest {
         int[] ids = java.util.Arrays.stream(java.nio.file.Files.readString(SharedData.require("models/" + t.dir() + "/long.ids.txt"))
                 .trim().split("\\s+")).mapToInt(Integer::parseInt).toArray();
         Npy.Array ref = Npy.read(dir.resolve("long.logits.npy"));
-        try (Model model = Model.load(t.path(), 2)) {
+        try (Model model = t.load(2)) {
             int vocab = model.config().vocabSize();
             assertThat(ids.length).isGreaterThan(300);
             assertThat(ref.rows()).isEqualTo(ids.length);
@@ -151,7 +163,7 @@ class ReferenceLogitsTest {
         Map<String, Npy.Array> lc = Npz.read(SharedData.require("models/" + t.dir() + "/llamacpp-logits/" + type + ".npz"));
         double worst = 0;
         int positions = 0, topAgree = 0;
-        try (Model model = Model.load(t.path(), 2)) {
+        try (Model model = t.load(2)) {
             int vocab = model.config().vocabSize();
             for (Reference.Case c : t.cases()) {
                 float[] ours = teacherForced(model, c.allIds());
@@ -184,7 +196,7 @@ class ReferenceLogitsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("greedyTargets")
     void greedyDecodingMatchesWhereverTheMarginIsClear(Target t) {
-        try (Model model = Model.load(t.path(), 1)) {
+        try (Model model = t.load(1)) {
             Transformer tf = model.transformer();
             double clearMargin = t.quantized() ? QUANTIZED_MARGIN : MARGIN;
             for (Reference.Case c : t.cases()) {
