@@ -71,7 +71,12 @@ public final class Transformer {
         return w.bytesPerToken();
     }
 
+    /** A cache for one sequence of up to {@code capacity} tokens, at most the context size. */
     public KvCache newCache(int capacity) {
+        if (capacity > contextSize) {
+            throw new ContextSizeException("a sequence of " + capacity + " tokens exceeds the context size of " + contextSize
+                    + " this model was loaded for");
+        }
         return new KvCache(c, capacity);
     }
 
