@@ -53,8 +53,16 @@ public final class Synthesizer {
         w.put(a + "attention.head_count_kv", new GgufWriter.U32(p.kvHeads()));
         w.put(a + "attention.key_length", new GgufWriter.U32(p.headDim()));
         w.put(a + "attention.value_length", new GgufWriter.U32(p.headDim()));
-        w.put(a + "rope.dimension_count", new GgufWriter.U32(p.headDim()));
+        w.put(a + "rope.dimension_count", new GgufWriter.U32(p.ropeDim()));
         w.put(a + "rope.freq_base", p.ropeTheta());
+        if (p.slidingWindow() > 0) {
+            w.put(a + "attention.sliding_window", new GgufWriter.U32(p.slidingWindow()));
+            w.put(a + "rope.freq_base_swa", p.ropeThetaLocal());
+        }
+        if (p.longRope() > 0) {
+            w.put(a + "rope.scaling.original_context_length", new GgufWriter.U32(p.longRope()));
+            w.put(a + "rope.scaling.attn_factor", p.longRopeAttnFactor());
+        }
         w.put(a + "attention.layer_norm_rms_epsilon", p.normEps());
         w.put(a + "vocab_size", new GgufWriter.U32(p.vocabSize()));
         Vocabulary.put(w, vocabSource, p.vocabSize());
@@ -85,6 +93,9 @@ public final class Synthesizer {
     /** Row r of tensor t, from (seed, tensor, row) alone. */
     static float[] values(TensorSpec t, Preset p, long tensorSeed, int r) {
         if (t.fill() == TensorSpec.Fill.ROPE_FREQS) return p.ropeScaling().freqFactors(p.headDim(), p.ropeTheta());
+        if (t.fill() == TensorSpec.Fill.ROPE_LONG || t.fill() == TensorSpec.Fill.ROPE_SHORT) {
+            return p.longRopeFactors(t.fill() == TensorSpec.Fill.ROPE_LONG);
+        }
         SplittableRandom rnd = new SplittableRandom(tensorSeed * 0xBF58476D1CE4E5B9L + r);
         float[] row = new float[t.cols()];
         float base = t.fill() == TensorSpec.Fill.NORM ? 1f : 0f;

@@ -1,6 +1,7 @@
 package dev.genstream.engine.synth;
 
 import dev.genstream.engine.gguf.GgmlType;
+import dev.genstream.engine.model.Architecture;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,8 +9,8 @@ import java.util.List;
  * One tensor of a synthesized model: its llama.cpp name, type, shape ({@code cols} is ggml's ne[0]) and what fills it.
  */
 public record TensorSpec(String name, GgmlType type, int rows, int cols, Fill fill) {
-    /** Weight matrices and biases ~ N(0, 0.02²); norm scales ~ 1 + N(0, 0.02²); rope_freqs computed. */
-    public enum Fill { WEIGHT, NORM, ROPE_FREQS }
+    /** Weight matrices and biases ~ N(0, 0.02²); norm scales ~ 1 + N(0, 0.02²); rope_freqs and LongRoPE factors computed. */
+    public enum Fill { WEIGHT, NORM, ROPE_FREQS, ROPE_SHORT, ROPE_LONG }
 
     public long elements() {
         return (long) rows * cols;
@@ -21,7 +22,7 @@ public record TensorSpec(String name, GgmlType type, int rows, int cols, Fill fi
 
     /** Trained parameters: every value but rope_freqs, which is computed from the hyperparameters. */
     public static long parameters(List<TensorSpec> plan) {
-        return plan.stream().filter(t -> t.fill != Fill.ROPE_FREQS).mapToLong(TensorSpec::elements).sum();
+        return plan.stream().filter(t -> t.fill == Fill.WEIGHT || t.fill == Fill.NORM).mapToLong(TensorSpec::elements).sum();
     }
 
     /**
@@ -31,22 +32,41 @@ public record TensorSpec(String name, GgmlType type, int rows, int cols, Fill fi
     public static List<TensorSpec> plan(Preset p, GgmlType type) {
         List<TensorSpec> t = new ArrayList<>();
         int d = p.dim(), q = p.heads() * p.headDim(), kv = p.kvDim(), f = p.ffnDim();
+        Architecture arch = Architecture.of(p.arch());
         if (p.ropeScaling() != null) t.add(vector("rope_freqs.weight", p.headDim() / 2, Fill.ROPE_FREQS));
+        if (p.longRope() > 0) {
+            t.add(vector("rope_factors_long.weight", p.ropeDim() / 2, Fill.ROPE_LONG));
+            t.add(vector("rope_factors_short.weight", p.ropeDim() / 2, Fill.ROPE_SHORT));
+        }
         t.add(matrix("token_embd.weight", type, p.vocabSize(), d));
         for (int i = 0; i < p.layers(); i++) {
             String b = "blk." + i + ".";
             t.add(vector(b + "attn_norm.weight", d, Fill.NORM));
-            t.add(matrix(b + "attn_q.weight", type, q, d));
-            if (p.qkvBias()) t.add(vector(b + "attn_q.bias", q, Fill.WEIGHT));
-            t.add(matrix(b + "attn_k.weight", type, kv, d));
-            if (p.qkvBias()) t.add(vector(b + "attn_k.bias", kv, Fill.WEIGHT));
-            t.add(matrix(b + "attn_v.weight", type, kv, d));
-            if (p.qkvBias()) t.add(vector(b + "attn_v.bias", kv, Fill.WEIGHT));
+            if (arch.fusedQkv()) {
+                t.add(matrix(b + "attn_qkv.weight", type, q + 2 * kv, d));
+            } else {
+                t.add(matrix(b + "attn_q.weight", type, q, d));
+                if (p.qkvBias()) t.add(vector(b + "attn_q.bias", q, Fill.WEIGHT));
+                t.add(matrix(b + "attn_k.weight", type, kv, d));
+                if (p.qkvBias()) t.add(vector(b + "attn_k.bias", kv, Fill.WEIGHT));
+                t.add(matrix(b + "attn_v.weight", type, kv, d));
+                if (p.qkvBias()) t.add(vector(b + "attn_v.bias", kv, Fill.WEIGHT));
+            }
+            if (p.qkNorm()) {
+                t.add(vector(b + "attn_q_norm.weight", p.headDim(), Fill.NORM));
+                t.add(vector(b + "attn_k_norm.weight", p.headDim(), Fill.NORM));
+            }
             t.add(matrix(b + "attn_output.weight", type, d, q));
+            if (p.postNorms()) t.add(vector(b + "post_attention_norm.weight", d, Fill.NORM));
             t.add(vector(b + "ffn_norm.weight", d, Fill.NORM));
-            t.add(matrix(b + "ffn_gate.weight", type, f, d));
-            t.add(matrix(b + "ffn_up.weight", type, f, d));
+            if (arch.fusedGateUp()) {
+                t.add(matrix(b + "ffn_up.weight", type, 2 * f, d));
+            } else {
+                t.add(matrix(b + "ffn_gate.weight", type, f, d));
+                t.add(matrix(b + "ffn_up.weight", type, f, d));
+            }
             t.add(matrix(b + "ffn_down.weight", type, d, f));
+            if (p.postNorms()) t.add(vector(b + "post_ffw_norm.weight", d, Fill.NORM));
         }
         t.add(vector("output_norm.weight", d, Fill.NORM));
         return t;

@@ -40,6 +40,42 @@ class SynthesizerTest {
         assertThat(TensorSpec.plan(Preset.LLAMA32_1B, GgmlType.Q8_0)).hasSize(1 + 1 + 16 * 9 + 1)
                 .noneMatch(t -> t.name().equals("output.weight"));
         assertThat(TensorSpec.plan(Preset.QWEN25_05B, GgmlType.Q8_0)).filteredOn(t -> t.name().endsWith(".bias")).hasSize(24 * 3);
+        assertThat(TensorSpec.parameters(TensorSpec.plan(Preset.QWEN3_06B, GgmlType.Q8_0))).isEqualTo(596_049_920L);
+        assertThat(TensorSpec.parameters(TensorSpec.plan(Preset.GEMMA3_1B, GgmlType.Q8_0))).isEqualTo(999_885_952L);
+        assertThat(TensorSpec.parameters(TensorSpec.plan(Preset.PHI4_MINI, GgmlType.Q8_0))).isEqualTo(3_836_021_760L);
+        assertThat(TensorSpec.plan(Preset.PHI4_MINI, GgmlType.Q8_0)).extracting(TensorSpec::name)
+                .contains("blk.0.attn_qkv.weight", "rope_factors_long.weight", "rope_factors_short.weight")
+                .doesNotContain("blk.0.ffn_gate.weight", "blk.0.attn_q.weight");
+    }
+
+    /** The new families in small shapes: their options reach the engine's config, and they run past the window. */
+    @Test
+    void smallQwen3Gemma3AndPhi3LoadAndRun() throws IOException {
+        Preset qwen3 = new Preset("qwen3-small", "qwen3", 256, 2, 4, 2, 512, 4200, 256, 1000000f, 1e-6f, 128, false, null,
+                128, true, false, 0, 1000000f, 0);
+        Preset gemma3 = new Preset("gemma3-small", "gemma3", 256, 7, 4, 1, 512, 4200, 256, 1000000f, 1e-6f, 128, false, null,
+                128, true, true, 16, 10000f, 0);
+        Preset phi3 = new Preset("phi3-small", "phi3", 256, 2, 4, 2, 512, 4200, 8192, 10000f, 1e-5f, 64, false, null,
+                48, false, false, 0, 10000f, 256);
+        for (Preset p : List.of(qwen3, gemma3, phi3)) {
+            Path file = dir.resolve(p.name() + ".gguf");
+            Synthesizer.writer(p, GgmlType.Q8_0, 5, vocab()).write(file);
+            try (Model m = Model.load(file, 1, 256)) {
+                ModelConfig c = m.config();
+                assertThat(c.arch().name()).isEqualTo(p.arch());
+                assertThat(c.headDim()).isEqualTo(p.headDim());
+                assertThat(c.ropeDim()).isEqualTo(p.ropeDim());
+                assertThat(c.slidingWindow()).isEqualTo(p.slidingWindow());
+                assertThat(c.ropeThetaLocal()).isEqualTo(p.ropeThetaLocal());
+                assertThat(c.ropeOriginalContext()).isEqualTo(p.longRope());
+                if (p.longRope() > 0) assertThat(c.ropeAttnFactor()).isCloseTo((float) Math.sqrt(1 + Math.log(32) / Math.log(256)), org.assertj.core.data.Offset.offset(1e-6f));
+                int[] ids = new int[40];
+                for (int i = 0; i < ids.length; i++) ids[i] = (i * 97 + 5) % 4200;
+                float[] logits = forward(m, ids);
+                assertThat(logits).hasSize(4200);
+                for (float v : logits) assertThat(Float.isFinite(v)).isTrue();
+            }
+        }
     }
 
     /** Rows that are not whole 256-blocks fall back from K-quants; everything else keeps the requested type. */

@@ -27,7 +27,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--preset", required = true, paramLabel = "NAME", description = "llama3.2-1b, qwen2.5-0.5b, smollm2-135m or tiny")
+    @Option(names = "--preset", required = true, paramLabel = "NAME", description = "llama3.2-1b, qwen2.5-0.5b, smollm2-135m, qwen3-0.6b, gemma3-1b, phi4-mini or tiny")
     String preset;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", description = "Matrix type: f32, f16, bf16, q8_0, q4_0, q4_k or q6_k")
