@@ -21,6 +21,11 @@ public record Architecture(String name, Norm norm, Positions positions, Ffn ffn,
     /** SWIGLU: down(silu(gate(x)) * up(x)); GELU: down(gelu(up(x))). */
     public enum Ffn { SWIGLU, GELU }
 
+    /** The same family with q/k rows in rotate-half order (as HF stores them): pairs rotate as NEOX's halves. */
+    public Architecture rotatingHalves() {
+        return positions == Positions.ROPE_NORM ? new Architecture(name, norm, Positions.ROPE_NEOX, ffn, fusedQkv) : this;
+    }
+
     public static Architecture of(String name) {
         return switch (name) {
             case "llama" -> new Architecture(name, Norm.RMS, Positions.ROPE_NORM, Ffn.SWIGLU, false);

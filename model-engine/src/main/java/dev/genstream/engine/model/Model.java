@@ -1,19 +1,22 @@
 package dev.genstream.engine.model;
 
-import dev.genstream.engine.gguf.GgufFile;
+import dev.genstream.engine.gguf.TensorSource;
 import dev.genstream.engine.kernels.Parallel;
 import dev.genstream.engine.tokenizer.Tokenizer;
 import java.nio.file.Path;
 
-/** A loaded model: its mapped file, hyperparameters, tokenizer, weights and forward pass. Closing unmaps the file. */
+/**
+ * A loaded model: its mapped file (a GGUF file or an HF checkpoint directory), hyperparameters, tokenizer, weights and
+ * forward pass. Closing unmaps the files.
+ */
 public final class Model implements AutoCloseable {
-    private final GgufFile file;
+    private final TensorSource file;
     private final ModelConfig config;
     private final Transformer transformer;
     private final Parallel parallel;
     private final Tokenizer tokenizer;
 
-    private Model(GgufFile file, ModelConfig config, Tokenizer tokenizer, Transformer transformer, Parallel parallel) {
+    private Model(TensorSource file, ModelConfig config, Tokenizer tokenizer, Transformer transformer, Parallel parallel) {
         this.file = file;
         this.config = config;
         this.tokenizer = tokenizer;
@@ -21,9 +24,9 @@ public final class Model implements AutoCloseable {
         this.parallel = parallel;
     }
 
-    /** Loads a GGUF model, computing on {@code threads} kernel threads. */
+    /** Loads a GGUF file or an HF checkpoint directory, computing on {@code threads} kernel threads. */
     public static Model load(Path path, int threads) {
-        GgufFile file = GgufFile.open(path);
+        TensorSource file = ModelFiles.open(path);
         Parallel parallel = null;
         try {
             ModelConfig config = ModelConfig.from(file);
@@ -38,8 +41,14 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    public GgufFile file() {
+    /** The model's metadata and tensors, under GGUF keys and names whatever the format. */
+    public TensorSource file() {
         return file;
+    }
+
+    /** The chat template the model ships ({@code tokenizer.chat_template}), or null. */
+    public String chatTemplate() {
+        return file.metadata().getString("tokenizer.chat_template", null);
     }
 
     public ModelConfig config() {

@@ -18,11 +18,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * quantized files also against llama.cpp's logits on the very same blocks. Bounds are shared/README.md's.
  */
 class ReferenceLogitsTest {
-    /** A model file and its bounds: max |logit diff| vs HF, argmax agreement over all positions of all cases. */
+    /**
+     * A model file (or "hf", the HF checkpoint directory) and its bounds: max |logit diff| vs HF, argmax agreement
+     * over all positions of all cases.
+     */
     record Target(String dir, String file, double maxDiff, double minAgreement, boolean quantized) {
         @Override
         public String toString() {
-            return file;
+            return file.equals("hf") ? dir + "/hf" : file;
         }
 
         Path path() {
@@ -53,7 +56,12 @@ class ReferenceLogitsTest {
                 new Target("kjv-llama-6m", "kjv-llama-6m.q4_k_m.gguf", 2.1, 0.85, true),
                 new Target("rand-llama3", "rand-llama3.f32.gguf", 0.02, 1.0, false),
                 new Target("rand-qwen2", "rand-qwen2.f32.gguf", 0.02, 1.0, false),
-                new Target("rand-gpt2", "rand-gpt2.f32.gguf", 0.02, 1.0, false));
+                new Target("rand-gpt2", "rand-gpt2.f32.gguf", 0.02, 1.0, false),
+                // HF checkpoint directories: the reference weights themselves (bf16 for kjv-llama-6m), F32 compute.
+                new Target("kjv-llama-6m", "hf", 0.02, 1.0, false),
+                new Target("rand-llama3", "hf", 0.02, 1.0, false),
+                new Target("rand-qwen2", "hf", 0.02, 1.0, false),
+                new Target("rand-gpt2", "hf", 0.02, 1.0, false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -83,12 +91,12 @@ class ReferenceLogitsTest {
                 }
                 positions += ref.rows();
                 worst = Math.max(worst, maxDiff);
-                System.out.printf("[reference] %-24s case %d: %d positions, max|diff| %.5f%n", t.file(), c.index(), ref.rows(), maxDiff);
+                System.out.printf("[reference] %-24s case %d: %d positions, max|diff| %.5f%n", t, c.index(), ref.rows(), maxDiff);
             }
         }
         double agreement = (double) agree / positions;
         System.out.printf("[reference] %-24s ALL: max|diff| %.5f, argmax agreement %.4f (%d/%d), %d/%d where margin > %.2f%n",
-                t.file(), worst, agreement, agree, positions, confidentAgree, confident, MARGIN);
+                t, worst, agreement, agree, positions, confidentAgree, confident, MARGIN);
         assertThat(worst).as("max |logit diff| vs HF").isLessThanOrEqualTo(t.maxDiff());
         assertThat(agreement).as("argmax agreement vs HF").isGreaterThanOrEqualTo(t.minAgreement());
         if (!t.quantized()) assertThat(confidentAgree).as("argmax agreement where margin > 0.05").isEqualTo(confident);
@@ -166,7 +174,7 @@ class ReferenceLogitsTest {
                     logits = tf.forward(List.of(new Transformer.Step(cache, new int[] {c.greedyIds()[i]})))[0];
                 }
                 System.out.printf("[greedy] %-24s case %d: %d clear-margin steps equal; free-running %d steps to the first close call%n",
-                        t.file(), c.index(), checked, freeRunning < 0 ? c.greedyIds().length : freeRunning);
+                        t, c.index(), checked, freeRunning < 0 ? c.greedyIds().length : freeRunning);
                 assertThat(checked).isPositive();
             }
         }
