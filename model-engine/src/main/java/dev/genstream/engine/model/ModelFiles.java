@@ -22,9 +22,11 @@ public final class ModelFiles {
         return Files.isDirectory(path) ? HfCheckpoint.open(path) : GgufFile.open(path);
     }
 
-    /** Whether {@code path} can be a model: a regular file, or a directory with a config.json. */
-    public static boolean exists(Path path) {
-        return Files.isRegularFile(path) || HfCheckpoint.isCheckpoint(path);
+    /** Why {@code path} cannot be a model (neither a file nor a directory with a config.json), or null when it can. */
+    public static String missing(Path path) {
+        if (Files.isRegularFile(path) || HfCheckpoint.isCheckpoint(path)) return null;
+        return Files.isDirectory(path) ? path + " is a directory without config.json (not an HF checkpoint)"
+                : "model file not found: " + path;
     }
 
     /**

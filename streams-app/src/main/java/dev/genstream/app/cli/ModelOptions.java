@@ -1,7 +1,7 @@
 package dev.genstream.app.cli;
 
 import dev.genstream.engine.model.Model;
-import java.nio.file.Files;
+import dev.genstream.engine.model.ModelFiles;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -15,8 +15,8 @@ public final class ModelOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
-            description = "GGUF model file (default: the bundled ${sys:genstream.home:-.}/" + BUNDLED_MODEL + ")")
+    @Option(names = {"-m", "--model"}, paramLabel = "PATH",
+            description = "GGUF model file or HF checkpoint directory (default: the bundled ${sys:genstream.home:-.}/" + BUNDLED_MODEL + ")")
     Path model;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Kernel threads (default: all cores)")
@@ -24,9 +24,8 @@ public final class ModelOptions {
 
     public Path path() {
         Path p = model != null ? model : Path.of(System.getProperty("genstream.home", ".")).resolve(BUNDLED_MODEL);
-        if (!Files.isRegularFile(p)) {
-            throw new ParameterException(spec.commandLine(), "model file not found: " + p);
-        }
+        String missing = ModelFiles.missing(p);
+        if (missing != null) throw new ParameterException(spec.commandLine(), missing);
         return p;
     }
 
