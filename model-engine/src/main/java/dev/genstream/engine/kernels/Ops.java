@@ -98,6 +98,17 @@ public final class Ops {
     }
 
     /** GELU, tanh approximation (GPT-2's "gelu_new"), in place. */
+    /** gate = gelu_tanh(gate) * up: gemma's GeGLU. */
+    public static void geluMul(float[] gate, int gOff, float[] up, int uOff, int n) {
+        geluTanh(gate, gOff, n);
+        for (int i = 0; i < n; i++) gate[gOff + i] *= up[uOff + i];
+    }
+
+    /** x = cap * tanh(x / cap): gemma's soft-capping of scores and logits. */
+    public static void softcap(float[] x, int off, int n, float cap) {
+        for (int i = 0; i < n; i++) x[off + i] = cap * tanh(x[off + i] / cap);
+    }
+
     public static void geluTanh(float[] x, int off, int n) {
         final float c = (float) Math.sqrt(2.0 / Math.PI);
         for (int i = 0; i < n; i++) {

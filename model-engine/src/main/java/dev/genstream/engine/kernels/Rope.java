@@ -3,7 +3,8 @@ package dev.genstream.engine.kernels;
 /**
  * Rotary position embedding. NORM rotates adjacent pairs (x[2i], x[2i+1]), the layout llama.cpp's converter
  * gives llama-family Q/K weights; NEOX rotates (x[i], x[i + d/2]), as Qwen and GPT-NeoX keep them.
- * Optional per-frequency divisors carry Llama-3 scaling ({@code rope_freqs.weight}).
+ * Optional per-frequency divisors carry Llama-3 scaling ({@code rope_freqs.weight}) and LongRoPE's short or long
+ * factors; a frequency scale carries linear scaling, and a magnitude scale LongRoPE's attention factor on cos and sin.
  */
 public final class Rope {
     public enum Layout { NORM, NEOX }
@@ -11,18 +12,24 @@ public final class Rope {
     private final Layout layout;
     private final int dims;
     private final float[] invFreq;
+    private final float magnitude;
 
     public Rope(Layout layout, int dims, double theta, float[] freqFactors) {
+        this(layout, dims, theta, freqFactors, 1f, 1f);
+    }
+
+    public Rope(Layout layout, int dims, double theta, float[] freqFactors, float freqScale, float magnitude) {
         if (dims % 2 != 0) throw new IllegalArgumentException("rope dimension must be even, got " + dims);
         if (freqFactors != null && freqFactors.length != dims / 2) {
             throw new IllegalArgumentException("rope_freqs has " + freqFactors.length + " factors, expected " + dims / 2);
         }
         this.layout = layout;
         this.dims = dims;
+        this.magnitude = magnitude;
         this.invFreq = new float[dims / 2];
         for (int i = 0; i < dims / 2; i++) {
             double f = 1.0 / StrictMath.pow(theta, (2.0 * i) / dims);
-            invFreq[i] = (float) (freqFactors == null ? f : f / freqFactors[i]);
+            invFreq[i] = (float) (freqScale * (freqFactors == null ? f : f / freqFactors[i]));
         }
     }
 
@@ -34,8 +41,8 @@ public final class Rope {
     public void angles(int pos, float[] cos, float[] sin) {
         for (int i = 0; i < invFreq.length; i++) {
             float a = pos * invFreq[i];
-            cos[i] = (float) StrictMath.cos(a);
-            sin[i] = (float) StrictMath.sin(a);
+            cos[i] = (float) StrictMath.cos(a) * magnitude;
+            sin[i] = (float) StrictMath.sin(a) * magnitude;
         }
     }
 

@@ -24,21 +24,52 @@ public final class Model implements AutoCloseable {
         this.parallel = parallel;
     }
 
-    /** Loads a GGUF file or an HF checkpoint directory, computing on {@code threads} kernel threads. */
+    /** Loads a GGUF file or an HF checkpoint directory, computing on {@code threads} kernel threads, for its trained context size. */
     public static Model load(Path path, int threads) {
+        return load(path, threads, 0);
+    }
+
+    /**
+     * Loads a GGUF file or an HF checkpoint directory for sequences of up to {@code contextSize} tokens (0: the trained context). A RoPE model may
+     * go past its trained context (as llama.cpp, with what quality that gives); learned positions cannot go past
+     * their table, which is a {@link ContextSizeException}.
+     */
+    public static Model load(Path path, int threads, int contextSize) {
         TensorSource file = ModelFiles.open(path);
         Parallel parallel = null;
         try {
             ModelConfig config = ModelConfig.from(file);
             Weights weights = Weights.load(file, config);
+            int ctx = contextSize(config, weights, contextSize);
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
             parallel = new Parallel(threads);
-            return new Model(file, config, tokenizer, new Transformer(config, weights, parallel), parallel);
+            return new Model(file, config, tokenizer, new Transformer(config, weights, parallel, ctx), parallel);
         } catch (RuntimeException e) {
             if (parallel != null) parallel.close();
             file.close();
             throw e;
         }
+    }
+
+    /** The requested context size, checked against what the model's positions can express. */
+    static int contextSize(ModelConfig config, Weights weights, int requested) {
+        if (requested < 0) throw new ContextSizeException("context size must be positive, got " + requested);
+        int ctx = requested == 0 ? config.contextLength() : requested;
+        if (weights.positionEmbedding() != null && ctx > weights.positionEmbedding().rows()) {
+            throw new ContextSizeException("context size " + ctx + " exceeds the " + weights.positionEmbedding().rows()
+                    + " learned positions of this " + config.arch().name() + " model");
+        }
+        return ctx;
+    }
+
+    /** The longest sequence this model was loaded for. */
+    public int contextSize() {
+        return transformer.contextSize();
+    }
+
+    /** Whether the context size goes past the trained context (allowed for RoPE models; worth a warning). */
+    public boolean beyondTrainedContext() {
+        return contextSize() > config.contextLength();
     }
 
     /** The model's metadata and tensors, under GGUF keys and names whatever the format. */

@@ -27,19 +27,39 @@ public final class Transformer {
 
     private final ModelConfig c;
     private final Weights w;
-    private final Rope rope;
+    private final int contextSize;
+    private final Rope rope, localRope;
     private final Parallel parallel;
-    private final float attentionScale;
     private Workspace ws;
 
     public Transformer(ModelConfig config, Weights weights, Parallel parallel) {
+        this(config, weights, parallel, config.contextLength());
+    }
+
+    /**
+     * A forward pass for sequences of up to {@code contextSize} tokens; LongRoPE picks its short or long factors by
+     * it, as llama.cpp does by n_ctx.
+     */
+    public Transformer(ModelConfig config, Weights weights, Parallel parallel, int contextSize) {
         this.c = config;
         this.w = weights;
         this.parallel = parallel;
-        this.rope = config.arch().positions() == Architecture.Positions.LEARNED ? null
-                : new Rope(config.arch().positions().ropeLayout(), config.ropeDim(), config.ropeTheta(), weights.ropeFreqFactors());
-        this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.contextSize = contextSize;
+        if (config.arch().positions() == Architecture.Positions.LEARNED) {
+            this.rope = this.localRope = null;
+        } else {
+            Rope.Layout layout = config.arch().positions().ropeLayout();
+            float[] factors = weights.ropeFactorsLong() != null && contextSize > config.ropeOriginalContext()
+                    ? weights.ropeFactorsLong() : weights.ropeFreqFactors();
+            this.rope = new Rope(layout, config.ropeDim(), config.ropeTheta(), factors, config.ropeFreqScale(), config.ropeAttnFactor());
+            this.localRope = new Rope(layout, config.ropeDim(), config.ropeThetaLocal(), factors, 1f, config.ropeAttnFactor());
+        }
         this.ws = new Workspace(0);
+    }
+
+    /** The longest sequence this forward pass was set up for. */
+    public int contextSize() {
+        return contextSize;
     }
 
     public ModelConfig config() {
@@ -51,7 +71,12 @@ public final class Transformer {
         return w.bytesPerToken();
     }
 
+    /** A cache for one sequence of up to {@code capacity} tokens, at most the context size. */
     public KvCache newCache(int capacity) {
+        if (capacity > contextSize) {
+            throw new ContextSizeException("a sequence of " + capacity + " tokens exceeds the context size of " + contextSize
+                    + " this model was loaded for");
+        }
         return new KvCache(c, capacity);
     }
 
@@ -70,9 +95,11 @@ public final class Transformer {
             Weights.Layer layer = w.layers()[l];
             norm(layer.attnNorm(), x, ws.xb, n);
             attention(l, layer, rows);
+            if (layer.postAttnNorm() != null) norm(layer.postAttnNorm(), ws.out, ws.out, n);
             Ops.add(ws.out, 0, x, 0, n * c.dim());
             norm(layer.ffnNorm(), x, ws.xb, n);
             ffn(layer, n);
+            if (layer.postFfnNorm() != null) norm(layer.postFfnNorm(), ws.out, ws.out, n);
             Ops.add(ws.out, 0, x, 0, n * c.dim());
         }
         for (Step s : batch) s.cache().advance(s.tokens().length);
@@ -80,12 +107,16 @@ public final class Transformer {
     }
 
     private void embed(Rows rows, float[] x) {
+        float scale = (float) Math.sqrt(c.dim());
         for (int r = 0; r < rows.count(); r++) {
             int token = rows.token[r];
             if (token < 0 || token >= c.vocabSize()) {
                 throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + c.vocabSize() + ")");
             }
             w.tokenEmbedding().readRow(token, x, r * c.dim());
+            if (c.arch().scaledEmbeddings()) {
+                for (int i = r * c.dim(); i < (r + 1) * c.dim(); i++) x[i] *= scale;
+            }
             if (w.positionEmbedding() != null) {
                 if (rows.pos[r] >= w.positionEmbedding().rows()) {
                     throw new ContextOverflowException(rows.pos[r], 1, w.positionEmbedding().rows());
@@ -133,10 +164,13 @@ public final class Transformer {
             project(layer.wv(), layer.bv(), ws.xb, n, ws.v);
         }
         for (int r = 0; r < n; r++) {
+            if (layer.qNorm() != null) headNorm(layer.qNorm(), ws.q, r * qDim, c.heads());
+            if (layer.kNorm() != null) headNorm(layer.kNorm(), ws.k, r * kvDim, c.kvHeads());
             if (rope != null) {
-                rope.angles(rows.pos[r], ws.cos, ws.sin);
-                rope.apply(ws.q, r * qDim, c.heads(), c.headDim(), ws.cos, ws.sin);
-                rope.apply(ws.k, r * kvDim, c.kvHeads(), c.headDim(), ws.cos, ws.sin);
+                Rope layerRope = c.slidingLayer(l) ? localRope : rope;
+                layerRope.angles(rows.pos[r], ws.cos, ws.sin);
+                layerRope.apply(ws.q, r * qDim, c.heads(), c.headDim(), ws.cos, ws.sin);
+                layerRope.apply(ws.k, r * kvDim, c.kvHeads(), c.headDim(), ws.cos, ws.sin);
             }
             KvCache cache = rows.cache[r];
             System.arraycopy(ws.k, r * kvDim, cache.keys(l), rows.pos[r] * kvDim, kvDim);
@@ -149,30 +183,54 @@ public final class Transformer {
         project(layer.wo(), layer.bo(), ws.att, n, ws.out);
     }
 
-    /** softmax(q·Kᵀ·scale) · V for one head of one row, over its own sequence's positions 0..pos. */
+    /** RMSNorm of each head's vector on its own (qwen3's and gemma3's q/k norms), in place. */
+    private void headNorm(float[] weight, float[] x, int off, int nHeads) {
+        for (int h = 0; h < nHeads; h++) {
+            int o = off + h * c.headDim();
+            Ops.rmsNorm(x, o, x, o, weight, c.headDim(), c.normEps());
+        }
+    }
+
+    /**
+     * softmax(q·Kᵀ·scale) · V for one head of one row, over its own sequence's positions: 0..pos, or on a
+     * sliding-window layer only the last {@code slidingWindow} of them. Scores are soft-capped where the model says.
+     */
     private void attendHead(int l, int r, int h, Rows rows, float[] scores) {
         int hd = c.headDim(), kvDim = c.kvDim();
         int kvOff = (h / (c.heads() / c.kvHeads())) * hd;
         int qOff = r * c.qDim() + h * hd;
         float[] keys = rows.cache[r].keys(l), values = rows.cache[r].values(l);
-        int len = rows.pos[r] + 1;
-        for (int p = 0; p < len; p++) {
-            scores[p] = Ops.dot(ws.q, qOff, keys, p * kvDim + kvOff, hd) * attentionScale;
+        int first = c.slidingLayer(l) ? Math.max(0, rows.pos[r] - c.slidingWindow() + 1) : 0;
+        int len = rows.pos[r] + 1 - first;
+        for (int i = 0; i < len; i++) {
+            scores[i] = Ops.dot(ws.q, qOff, keys, (first + i) * kvDim + kvOff, hd) * c.attentionScale();
         }
+        if (c.attnSoftcap() > 0) Ops.softcap(scores, 0, len, c.attnSoftcap());
         Ops.softmax(scores, 0, len);
         java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
-        for (int p = 0; p < len; p++) Ops.axpy(scores[p], values, p * kvDim + kvOff, ws.att, qOff, hd);
+        for (int i = 0; i < len; i++) Ops.axpy(scores[i], values, (first + i) * kvDim + kvOff, ws.att, qOff, hd);
     }
 
     private void ffn(Weights.Layer layer, int n) {
         int f = c.ffnDim();
-        if (c.arch().ffn() == Architecture.Ffn.SWIGLU) {
-            project(layer.wGate(), layer.bGate(), ws.xb, n, ws.hb);
-            project(layer.wUp(), layer.bUp(), ws.xb, n, ws.hb2);
-            Ops.siluMul(ws.hb, 0, ws.hb2, 0, n * f);
-        } else {
+        Architecture.Ffn kind = c.arch().ffn();
+        if (kind == Architecture.Ffn.GELU) {
             project(layer.wUp(), layer.bUp(), ws.xb, n, ws.hb);
             Ops.geluTanh(ws.hb, 0, n * f);
+        } else {
+            if (c.arch().fusedGateUp()) {
+                // One matrix gives each row's gate, then its up; split them as two separate projections would.
+                project(layer.wUp(), layer.bUp(), ws.xb, n, ws.gateUp);
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy(ws.gateUp, 2 * r * f, ws.hb, r * f, f);
+                    System.arraycopy(ws.gateUp, (2 * r + 1) * f, ws.hb2, r * f, f);
+                }
+            } else {
+                project(layer.wGate(), layer.bGate(), ws.xb, n, ws.hb);
+                project(layer.wUp(), layer.bUp(), ws.xb, n, ws.hb2);
+            }
+            if (kind == Architecture.Ffn.SWIGLU) Ops.siluMul(ws.hb, 0, ws.hb2, 0, n * f);
+            else Ops.geluMul(ws.hb, 0, ws.hb2, 0, n * f);
         }
         project(layer.wDown(), layer.bDown(), ws.hb, n, ws.out);
     }
@@ -191,6 +249,7 @@ public final class Transformer {
         }
         float[] all = new float[wanted * vocab];
         w.output().matmul(selected, wanted, all, parallel);
+        if (c.finalSoftcap() > 0) Ops.softcap(all, 0, all.length, c.finalSoftcap());
         float[][] result = new float[batch.size()][];
         int offset = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -233,7 +292,7 @@ public final class Transformer {
     /** Scratch buffers sized for a number of rows, reused across calls. */
     private final class Workspace {
         final int rows;
-        final float[] x, xb, q, k, v, qkv, att, out, hb, hb2, cos, sin;
+        final float[] x, xb, q, k, v, qkv, att, out, hb, hb2, gateUp, cos, sin;
 
         Workspace(int rows) {
             this.rows = rows;
@@ -247,6 +306,7 @@ public final class Transformer {
             out = new float[rows * c.dim()];
             hb = new float[rows * c.ffnDim()];
             hb2 = new float[rows * c.ffnDim()];
+            gateUp = c.arch().fusedGateUp() ? new float[rows * 2 * c.ffnDim()] : null;
             cos = new float[c.ropeDim() / 2];
             sin = new float[c.ropeDim() / 2];
         }

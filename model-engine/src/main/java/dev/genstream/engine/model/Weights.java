@@ -18,9 +18,19 @@ public record Weights(
         Layer[] layers,
         NormWeights outputNorm,
         WeightMatrix output,
-        float[] ropeFreqFactors) {
+        float[] ropeFreqFactors,
+        float[] ropeFactorsLong) {
 
-    /** Scale and (LayerNorm only) shift of one normalization. */
+    /** A model without LongRoPE: {@code ropeFreqFactors} (Llama-3's {@code rope_freqs}, or none) apply at any context. */
+    public Weights(WeightMatrix tokenEmbedding, WeightMatrix positionEmbedding, Layer[] layers, NormWeights outputNorm,
+                   WeightMatrix output, float[] ropeFreqFactors) {
+        this(tokenEmbedding, positionEmbedding, layers, outputNorm, output, ropeFreqFactors, null);
+    }
+
+    /**
+     * Scale and (LayerNorm only) shift of one normalization. {@code ropeFreqFactors} are Llama-3's {@code rope_freqs}
+     * or LongRoPE's short factors; {@code ropeFactorsLong} are LongRoPE's long ones, for contexts past the original.
+     */
     public record NormWeights(float[] weight, float[] bias) {}
 
     public record Layer(
@@ -29,17 +39,22 @@ public record Weights(
             WeightMatrix wk, float[] bk,
             WeightMatrix wv, float[] bv,
             WeightMatrix wqkv, float[] bqkv,
+            float[] qNorm, float[] kNorm,
             WeightMatrix wo, float[] bo,
+            NormWeights postAttnNorm,
             NormWeights ffnNorm,
             WeightMatrix wGate, float[] bGate,
             WeightMatrix wUp, float[] bUp,
-            WeightMatrix wDown, float[] bDown) {}
+            WeightMatrix wDown, float[] bDown,
+            NormWeights postFfnNorm) {}
 
     public static Weights load(TensorSource f, ModelConfig c) {
         Layer[] layers = new Layer[c.layers()];
         for (int i = 0; i < c.layers(); i++) {
             String b = "blk." + i + ".";
             boolean fused = c.arch().fusedQkv();
+            boolean gated = c.arch().ffn() != Architecture.Ffn.GELU, fusedUp = c.arch().fusedGateUp();
+            int upRows = fusedUp ? 2 * c.ffnDim() : c.ffnDim();
             layers[i] = new Layer(
                     norm(f, b + "attn_norm", c.dim()),
                     fused ? null : matrix(f, b + "attn_q.weight", c.qDim(), c.dim()), vector(f, b + "attn_q.bias", c.qDim()),
@@ -47,19 +62,24 @@ public record Weights(
                     fused ? null : matrix(f, b + "attn_v.weight", c.kvDim(), c.dim()), vector(f, b + "attn_v.bias", c.kvDim()),
                     fused ? matrix(f, b + "attn_qkv.weight", c.qDim() + 2 * c.kvDim(), c.dim()) : null,
                     vector(f, b + "attn_qkv.bias", c.qDim() + 2 * c.kvDim()),
+                    vector(f, b + "attn_q_norm.weight", c.headDim()), vector(f, b + "attn_k_norm.weight", c.headDim()),
                     matrix(f, b + "attn_output.weight", c.dim(), c.qDim()), vector(f, b + "attn_output.bias", c.dim()),
+                    optionalNorm(f, b + "post_attention_norm", c.dim()),
                     norm(f, b + "ffn_norm", c.dim()),
-                    c.arch().ffn() == Architecture.Ffn.SWIGLU ? matrix(f, b + "ffn_gate.weight", c.ffnDim(), c.dim()) : null,
+                    gated && !fusedUp ? matrix(f, b + "ffn_gate.weight", c.ffnDim(), c.dim()) : null,
                     vector(f, b + "ffn_gate.bias", c.ffnDim()),
-                    matrix(f, b + "ffn_up.weight", c.ffnDim(), c.dim()), vector(f, b + "ffn_up.bias", c.ffnDim()),
-                    matrix(f, b + "ffn_down.weight", c.dim(), c.ffnDim()), vector(f, b + "ffn_down.bias", c.dim()));
+                    matrix(f, b + "ffn_up.weight", upRows, c.dim()), vector(f, b + "ffn_up.bias", upRows),
+                    matrix(f, b + "ffn_down.weight", c.dim(), c.ffnDim()), vector(f, b + "ffn_down.bias", c.dim()),
+                    optionalNorm(f, b + "post_ffw_norm", c.dim()));
         }
         WeightMatrix embedding = matrix(f, "token_embd.weight", c.vocabSize(), c.dim());
         WeightMatrix output = f.hasTensor("output.weight") ? matrix(f, "output.weight", c.vocabSize(), c.dim()) : embedding;
         WeightMatrix positions = c.arch().positions() == Architecture.Positions.LEARNED
                 ? matrix(f, "position_embd.weight", -1, c.dim()) : null;
-        float[] ropeFreqs = f.hasTensor("rope_freqs.weight") ? vector(f, "rope_freqs.weight", c.ropeDim() / 2) : null;
-        return new Weights(embedding, positions, layers, norm(f, "output_norm", c.dim()), output, ropeFreqs);
+        float[] ropeFreqs = f.hasTensor("rope_freqs.weight") ? vector(f, "rope_freqs.weight", c.ropeDim() / 2)
+                : vector(f, "rope_factors_short.weight", c.ropeDim() / 2);
+        return new Weights(embedding, positions, layers, norm(f, "output_norm", c.dim()), output, ropeFreqs,
+                vector(f, "rope_factors_long.weight", c.ropeDim() / 2));
     }
 
     /** Bytes of matrices one decode step reads: every layer's and the output's (one embedding row is negligible). */
@@ -86,6 +106,10 @@ public record Weights(
         float[] w = vector(f, prefix + ".weight", n);
         if (w == null) throw new GgufFormatException("missing tensor " + prefix + ".weight");
         return new NormWeights(w, vector(f, prefix + ".bias", n));
+    }
+
+    private static NormWeights optionalNorm(TensorSource f, String prefix, int n) {
+        return f.hasTensor(prefix + ".weight") ? norm(f, prefix, n) : null;
     }
 
     /** An optional small F32 vector, copied out of the mapping; null when the file has no such tensor. */

@@ -22,7 +22,15 @@ class ReferenceLogitsTest {
      * A model file (or "hf", the HF checkpoint directory) and its bounds: max |logit diff| vs HF, argmax agreement
      * over all positions of all cases.
      */
-    record Target(String dir, String file, double maxDiff, double minAgreement, boolean quantized) {
+    record Target(String dir, String file, double maxDiff, double minAgreement, boolean quantized, int contextSize) {
+        Target(String dir, String file, double maxDiff, double minAgreement, boolean quantized) {
+            this(dir, file, maxDiff, minAgreement, quantized, 0);
+        }
+
+        Model load(int threads) {
+            return Model.load(path(), threads, contextSize);
+        }
+
         @Override
         public String toString() {
             return file.equals("hf") ? dir + "/hf" : file;
@@ -57,11 +65,22 @@ class ReferenceLogitsTest {
                 new Target("rand-llama3", "rand-llama3.f32.gguf", 0.02, 1.0, false),
                 new Target("rand-qwen2", "rand-qwen2.f32.gguf", 0.02, 1.0, false),
                 new Target("rand-gpt2", "rand-gpt2.f32.gguf", 0.02, 1.0, false),
+                new Target("rand-qwen3", "rand-qwen3.f32.gguf", 0.02, 1.0, false),
+                // llama.cpp's references for these three, at n_ctx 1024 (phi3's short LongRoPE factors).
+                new Target("rand-gemma2", "rand-gemma2.f32.gguf", 0.02, 1.0, false, 1024),
+                new Target("rand-gemma3", "rand-gemma3.f32.gguf", 0.02, 1.0, false, 1024),
+                new Target("rand-phi3", "rand-phi3.f32.gguf", 0.02, 1.0, false, 1024),
                 // HF checkpoint directories: the reference weights themselves (bf16 for kjv-llama-6m), F32 compute.
                 new Target("kjv-llama-6m", "hf", 0.02, 1.0, false),
                 new Target("rand-llama3", "hf", 0.02, 1.0, false),
                 new Target("rand-qwen2", "hf", 0.02, 1.0, false),
-                new Target("rand-gpt2", "hf", 0.02, 1.0, false));
+                new Target("rand-gpt2", "hf", 0.02, 1.0, false),
+                new Target("rand-qwen3", "hf", 0.02, 1.0, false));
+    }
+
+    /** Models with a long case (345 tokens, llama.cpp's logits): past every sliding window they have. */
+    static Stream<Target> longTargets() {
+        return targets().filter(t -> List.of("rand-qwen3", "rand-gemma2", "rand-gemma3", "rand-phi3").contains(t.dir()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -70,7 +89,7 @@ class ReferenceLogitsTest {
         List<Reference.Case> cases = t.cases();
         double worst = 0;
         int positions = 0, agree = 0, confident = 0, confidentAgree = 0;
-        try (Model model = Model.load(t.path(), 2)) {
+        try (Model model = t.load(2)) {
             for (Reference.Case c : cases) {
                 Npy.Array ref = c.logits();
                 float[] ours = teacherForced(model, c.allIds());
@@ -102,6 +121,37 @@ class ReferenceLogitsTest {
         if (!t.quantized()) assertThat(confidentAgree).as("argmax agreement where margin > 0.05").isEqualTo(confident);
     }
 
+    /** One teacher-forced pass over the long case: every position within the F32 bound, argmax equal where clear. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("longTargets")
+    void longInputMatchesAtEveryPosition(Target t) throws java.io.IOException {
+        Path dir = SharedData.require("models/" + t.dir());
+        int[] ids = java.util.Arrays.stream(java.nio.file.Files.readString(SharedData.require("models/" + t.dir() + "/long.ids.txt"))
+                .trim().split("\\s+")).mapToInt(Integer::parseInt).toArray();
+        Npy.Array ref = Npy.read(dir.resolve("long.logits.npy"));
+        try (Model model = t.load(2)) {
+            int vocab = model.config().vocabSize();
+            assertThat(ids.length).isGreaterThan(300);
+            assertThat(ref.rows()).isEqualTo(ids.length);
+            float[] ours = teacherForced(model, ids);
+            double maxDiff = 0;
+            int confident = 0, confidentAgree = 0;
+            for (int p = 0; p < ids.length; p++) {
+                int off = p * vocab;
+                for (int v = 0; v < vocab; v++) maxDiff = Math.max(maxDiff, Math.abs(ours[off + v] - ref.data()[off + v]));
+                int refTop = argmax(ref.data(), off, vocab);
+                if (margin(ref.data(), off, vocab, refTop) > MARGIN) {
+                    confident++;
+                    confidentAgree += argmax(ours, off, vocab) == refTop ? 1 : 0;
+                }
+            }
+            System.out.printf("[long] %-24s %d positions: max|diff| %.5f, argmax %d/%d where margin > %.2f%n",
+                    t, ids.length, maxDiff, confidentAgree, confident, MARGIN);
+            assertThat(maxDiff).as("max |logit diff| on the long case").isLessThanOrEqualTo(t.maxDiff());
+            assertThat(confidentAgree).isEqualTo(confident).isPositive();
+        }
+    }
+
     /**
      * The same quantized blocks through llama.cpp: its top-10 logits per position (log-softmax normalised, so that
      * a constant shift does not count). llama.cpp quantizes activations to 8 bits, so small differences remain.
@@ -122,7 +172,7 @@ class ReferenceLogitsTest {
         Map<String, Npy.Array> lc = Npz.read(SharedData.require("models/" + t.dir() + "/llamacpp-logits/" + type + ".npz"));
         double worst = 0;
         int positions = 0, topAgree = 0;
-        try (Model model = Model.load(t.path(), 2)) {
+        try (Model model = t.load(2)) {
             int vocab = model.config().vocabSize();
             for (Reference.Case c : t.cases()) {
                 float[] ours = teacherForced(model, c.allIds());
@@ -155,7 +205,7 @@ class ReferenceLogitsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("greedyTargets")
     void greedyDecodingMatchesWhereverTheMarginIsClear(Target t) {
-        try (Model model = Model.load(t.path(), 1)) {
+        try (Model model = t.load(1)) {
             Transformer tf = model.transformer();
             double clearMargin = t.quantized() ? QUANTIZED_MARGIN : MARGIN;
             for (Reference.Case c : t.cases()) {

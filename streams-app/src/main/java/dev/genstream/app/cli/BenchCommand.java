@@ -31,6 +31,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ContextOptions context;
+
     @Option(names = "--prompt-tokens", paramLabel = "P", defaultValue = "128", description = "Prompt length for prefill (default: ${DEFAULT-VALUE})")
     int promptTokens;
 
@@ -61,10 +64,10 @@ public final class BenchCommand implements Callable<Integer> {
             if ((int) o[1] < 1) throw new ParameterException(spec.commandLine(), o[0] + " must be at least 1, got " + o[1]);
         }
         Path path = model.path();
-        try (Model m = model.load()) {
-            int ctx = m.config().contextLength();
+        try (Model m = context.load(model)) {
+            int ctx = m.contextSize();
             if (promptTokens > ctx || genTokens > ctx) {
-                throw new ParameterException(spec.commandLine(), "--prompt-tokens and --gen-tokens must fit the model's context of " + ctx);
+                throw new ParameterException(spec.commandLine(), "--prompt-tokens and --gen-tokens must fit the context size of " + ctx);
             }
             Transformer t = m.transformer();
             double[] pp = new double[repeat], tg = new double[repeat], bt = new double[repeat];

@@ -63,8 +63,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "STR", description = "Stop when this text appears (it is not printed); repeatable")
     List<String> stop = new ArrayList<>();
 
-    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size in tokens (default: the model's)")
-    Integer ctxSize;
+    @Mixin
+    ContextOptions context;
 
     @Option(names = "--no-parse-special", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Read control-token text in the prompt (e.g. <|im_start|>) as those tokens (default: on)")
@@ -76,8 +76,8 @@ public final class GenerateCommand implements Callable<Integer> {
         long usedSeed = seed != null ? seed : new SecureRandom().nextLong();
         SamplingParams sampling = samplingParams(usedSeed);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        try (Model m = model.load()) {
-            int ctx = ctxSize != null ? ctxSize : m.config().contextLength();
+        try (Model m = context.load(model)) {
+            int ctx = m.contextSize();
             if (ctx < 2) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 2, got " + ctx);
             int[] ids = m.tokenizer().encode(prompt, true, parseSpecial);
             Generator.Result r = new Generator(m, m.tokenizer(), ctx).generate(ids,

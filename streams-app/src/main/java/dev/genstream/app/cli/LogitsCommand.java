@@ -25,6 +25,9 @@ public final class LogitsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ContextOptions context;
+
     @Option(names = "--ids", required = true, split = ",", paramLabel = "ID,ID,...", description = "Token ids, comma-separated")
     int[] ids;
 
@@ -33,13 +36,16 @@ public final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (Model m = model.load()) {
+        try (Model m = context.load(model)) {
             int vocab = m.config().vocabSize();
             for (int id : ids) {
                 if (id < 0 || id >= vocab) throw new ParameterException(spec.commandLine(), "token id " + id + " is outside the vocabulary [0, " + vocab + ")");
             }
+            if (ids.length > m.contextSize()) {
+                throw new ParameterException(spec.commandLine(), ids.length + " ids exceed the context size of " + m.contextSize() + " (see --ctx-size)");
+            }
             Transformer tf = m.transformer();
-            float[] logits = tf.forward(List.of(new Transformer.Step(tf.newCache(Math.min(ids.length, m.config().contextLength())), ids, true)))[0];
+            float[] logits = tf.forward(List.of(new Transformer.Step(tf.newCache(ids.length), ids, true)))[0];
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {
                 Npy.write(os, logits, ids.length, vocab);
             }

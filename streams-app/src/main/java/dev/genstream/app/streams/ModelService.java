@@ -2,14 +2,17 @@ package dev.genstream.app.streams;
 
 import dev.genstream.engine.generate.Scheduler;
 import dev.genstream.engine.gguf.TensorSource;
+import dev.genstream.engine.model.ContextSizeException;
 import dev.genstream.engine.model.Model;
 import dev.genstream.engine.model.ModelConfig;
 import dev.genstream.engine.model.ModelFiles;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Logger;
 
 /** The model this instance serves: loaded once, shared by every stream task through one scheduler. */
 public final class ModelService implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ModelService.class.getName());
     private final Model model;
     private final Scheduler scheduler;
     private final String alias;
@@ -18,13 +21,31 @@ public final class ModelService implements AutoCloseable {
     private final int maxTokensLimit;
 
     public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit) {
-        this.model = Model.load(path, threads);
+        this.model = load(path, threads, limits.contextSize());
         this.alias = alias;
         this.fingerprint = ModelFiles.fingerprint(model.file());
         this.contextSize = limits.contextSize();
         this.maxTokensLimit = maxTokensLimit;
         warmUp(model, limits);
         this.scheduler = new Scheduler(model, limits);
+    }
+
+    /**
+     * The model for the configured context size: past the trained context a RoPE model runs with a warning (as
+     * llama.cpp); a size the model cannot express is a startup error naming the setting.
+     */
+    private static Model load(Path path, int threads, int contextSize) {
+        Model m;
+        try {
+            m = Model.load(path, threads, contextSize);
+        } catch (ContextSizeException e) {
+            throw new IllegalArgumentException(GenstreamConfig.CONTEXT_SIZE + "=" + contextSize + ": " + e.getMessage(), e);
+        }
+        if (m.beyondTrainedContext()) {
+            LOG.warning(GenstreamConfig.CONTEXT_SIZE + "=" + contextSize + " exceeds the " + m.config().contextLength()
+                    + " tokens the model was trained on; its output past them may degrade");
+        }
+        return m;
     }
 
     /**

@@ -1,0 +1,36 @@
+package dev.genstream.app.cli;
+
+import dev.genstream.engine.model.ContextSizeException;
+import dev.genstream.engine.model.Model;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * --ctx-size, for the commands that run the model. As llama.cpp: a RoPE model may run past its trained context
+ * (one warning line); learned positions cannot, which is a one-line error.
+ */
+public final class ContextOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size in tokens (default: the model's trained context)")
+    Integer ctxSize;
+
+    /** Loads the model for the requested context size; warns on stderr when it exceeds the trained context. */
+    public Model load(ModelOptions model) {
+        if (ctxSize != null && ctxSize < 1) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 1, got " + ctxSize);
+        Model m;
+        try {
+            m = Model.load(model.path(), model.threads(), ctxSize == null ? 0 : ctxSize);
+        } catch (ContextSizeException e) {
+            throw new ParameterException(spec.commandLine(), "--ctx-size " + ctxSize + ": " + e.getMessage());
+        }
+        if (m.beyondTrainedContext()) {
+            System.err.printf("warning: context size %d exceeds the %d tokens this model was trained on; its output past them may degrade%n",
+                    m.contextSize(), m.config().contextLength());
+        }
+        return m;
+    }
+}
