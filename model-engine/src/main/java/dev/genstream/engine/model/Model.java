@@ -30,12 +30,16 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Loads a GGUF file or an HF checkpoint directory for sequences of up to {@code contextSize} tokens (0: the trained context). A RoPE model may
-     * go past its trained context (as llama.cpp, with what quality that gives); learned positions cannot go past
-     * their table, which is a {@link ContextSizeException}.
+     * Loads a GGUF file or an HF checkpoint directory for sequences of up to {@code contextSize} tokens (0: the
+     * trained context). A RoPE model may go past its trained context (as llama.cpp, with what quality that gives);
+     * learned positions cannot go past their table, which is a {@link ContextSizeException}.
      */
     public static Model load(Path path, int threads, int contextSize) {
-        TensorSource file = ModelFiles.open(path);
+        return load(ModelFiles.open(path), threads, contextSize);
+    }
+
+    /** {@link #load(Path, int, int)} for an opened source, which the model then owns (and closes on failure). */
+    public static Model load(TensorSource file, int threads, int contextSize) {
         Parallel parallel = null;
         try {
             ModelConfig config = ModelConfig.from(file);

@@ -62,6 +62,27 @@ class HfCheckpointCommandsTest {
     }
 
     @Test
+    void quantizeAtLoadKeepsTheTypesBounds() throws Exception {
+        Reference.Case c = reference(1);
+        Path out = dir.resolve("q.npy");
+        String ids = Arrays.stream(c.allIds()).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        Run r = run("logits", "--model", hf().toString(), "--quantize", "q8_0", "--ids", ids, "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).containsPattern("\\[quantize\\] hf to q8_0 at load in [0-9.]+ s");
+        Npy.Array ours = Npy.read(out), ref = c.logits();
+        double worst = 0;
+        for (int i = 0; i < ref.data().length; i++) worst = Math.max(worst, Math.abs(ours.data()[i] - ref.data()[i]));
+        assertThat(worst).isGreaterThan(0.001).isLessThanOrEqualTo(0.35); // quantized, and within Q8_0's bound
+
+        Run bad = run("logits", "--model", hf().toString(), "--quantize", "q5_1", "--ids", "1", "--out", out.toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("--quantize must be q8_0 or q4_0").doesNotContain("\tat ");
+        Run demo = run("demo", "--model", hf().toString(), "--quantize", "q8_0");
+        assertThat(demo.exit()).isNotZero();
+        assertThat(demo.err()).contains("--quantize is not available for demo");
+    }
+
+    @Test
     void aDirectoryThatIsNoCheckpointGetsOneLine() {
         Run r = run("generate", "--model", dir.toString(), "--prompt", "x");
         assertThat(r.exit()).isNotZero();
