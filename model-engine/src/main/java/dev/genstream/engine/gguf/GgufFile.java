@@ -9,13 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A memory-mapped GGUF file (v2/v3, little-endian): its metadata and its tensors as views of the mapping.
  * Nothing is copied to the heap except the metadata values; closing unmaps everything.
  */
-public final class GgufFile implements AutoCloseable {
+public final class GgufFile implements TensorSource {
     private static final int MAGIC = 0x46554747; // "GGUF" read little-endian
     private static final int DEFAULT_ALIGNMENT = 32;
 
@@ -121,8 +122,14 @@ public final class GgufFile implements AutoCloseable {
         return (x + a - 1) & -a;
     }
 
+    @Override
     public Path path() {
         return path;
+    }
+
+    @Override
+    public List<Path> files() {
+        return List.of(path);
     }
 
     public int version() {
@@ -133,22 +140,14 @@ public final class GgufFile implements AutoCloseable {
         return size;
     }
 
+    @Override
     public GgufMetadata metadata() {
         return metadata;
     }
 
+    @Override
     public Map<String, GgufTensor> tensors() {
         return tensors;
-    }
-
-    public boolean hasTensor(String name) {
-        return tensors.containsKey(name);
-    }
-
-    public GgufTensor tensor(String name) {
-        GgufTensor t = tensors.get(name);
-        if (t == null) throw new GgufFormatException(path.getFileName() + ": missing tensor " + name);
-        return t;
     }
 
     @Override

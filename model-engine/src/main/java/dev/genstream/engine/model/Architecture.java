@@ -37,6 +37,12 @@ public record Architecture(String name, Norm norm, Positions positions, Ffn ffn,
         return slidingPattern > 0 && il % slidingPattern < slidingPattern - 1;
     }
 
+    /** The same family with q/k rows in rotate-half order (as HF stores them): pairs rotate as NEOX's halves. */
+    public Architecture rotatingHalves() {
+        return positions != Positions.ROPE_NORM ? this
+                : new Architecture(name, norm, Positions.ROPE_NEOX, ffn, fusedQkv, fusedGateUp, scaledEmbeddings, slidingPattern);
+    }
+
     public static Architecture of(String name) {
         return switch (name) {
             case "llama" -> new Architecture(name, Norm.RMS, Positions.ROPE_NORM, Ffn.SWIGLU, false);

@@ -1,19 +1,22 @@
 package dev.genstream.engine.model;
 
-import dev.genstream.engine.gguf.GgufFile;
+import dev.genstream.engine.gguf.TensorSource;
 import dev.genstream.engine.kernels.Parallel;
 import dev.genstream.engine.tokenizer.Tokenizer;
 import java.nio.file.Path;
 
-/** A loaded model: its mapped file, hyperparameters, tokenizer, weights and forward pass. Closing unmaps the file. */
+/**
+ * A loaded model: its mapped file (a GGUF file or an HF checkpoint directory), hyperparameters, tokenizer, weights and
+ * forward pass. Closing unmaps the files.
+ */
 public final class Model implements AutoCloseable {
-    private final GgufFile file;
+    private final TensorSource file;
     private final ModelConfig config;
     private final Transformer transformer;
     private final Parallel parallel;
     private final Tokenizer tokenizer;
 
-    private Model(GgufFile file, ModelConfig config, Tokenizer tokenizer, Transformer transformer, Parallel parallel) {
+    private Model(TensorSource file, ModelConfig config, Tokenizer tokenizer, Transformer transformer, Parallel parallel) {
         this.file = file;
         this.config = config;
         this.tokenizer = tokenizer;
@@ -21,18 +24,22 @@ public final class Model implements AutoCloseable {
         this.parallel = parallel;
     }
 
-    /** Loads a GGUF model, computing on {@code threads} kernel threads, for its trained context size. */
+    /** Loads a GGUF file or an HF checkpoint directory, computing on {@code threads} kernel threads, for its trained context size. */
     public static Model load(Path path, int threads) {
         return load(path, threads, 0);
     }
 
     /**
-     * Loads a GGUF model for sequences of up to {@code contextSize} tokens (0: the trained context). A RoPE model may
-     * go past its trained context (as llama.cpp, with what quality that gives); learned positions cannot go past
-     * their table, which is a {@link ContextSizeException}.
+     * Loads a GGUF file or an HF checkpoint directory for sequences of up to {@code contextSize} tokens (0: the
+     * trained context). A RoPE model may go past its trained context (as llama.cpp, with what quality that gives);
+     * learned positions cannot go past their table, which is a {@link ContextSizeException}.
      */
     public static Model load(Path path, int threads, int contextSize) {
-        GgufFile file = GgufFile.open(path);
+        return load(ModelFiles.open(path), threads, contextSize);
+    }
+
+    /** {@link #load(Path, int, int)} for an opened source, which the model then owns (and closes on failure). */
+    public static Model load(TensorSource file, int threads, int contextSize) {
         Parallel parallel = null;
         try {
             ModelConfig config = ModelConfig.from(file);
@@ -69,8 +76,14 @@ public final class Model implements AutoCloseable {
         return contextSize() > config.contextLength();
     }
 
-    public GgufFile file() {
+    /** The model's metadata and tensors, under GGUF keys and names whatever the format. */
+    public TensorSource file() {
         return file;
+    }
+
+    /** The chat template the model ships ({@code tokenizer.chat_template}), or null. */
+    public String chatTemplate() {
+        return file.metadata().getString("tokenizer.chat_template", null);
     }
 
     public ModelConfig config() {

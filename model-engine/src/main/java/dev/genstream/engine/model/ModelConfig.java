@@ -1,7 +1,7 @@
 package dev.genstream.engine.model;
 
-import dev.genstream.engine.gguf.GgufFile;
 import dev.genstream.engine.gguf.GgufMetadata;
+import dev.genstream.engine.gguf.TensorSource;
 
 /**
  * Hyperparameters, read from the {@code <arch>.*} GGUF keys.
@@ -57,9 +57,10 @@ public record ModelConfig(
         return slidingWindow > 0 && arch.slidingLayer(il);
     }
 
-    public static ModelConfig from(GgufFile file) {
+    public static ModelConfig from(TensorSource file) {
         GgufMetadata md = file.metadata();
         Architecture arch = Architecture.of(md.getString("general.architecture"));
+        if (file.ropeHalves()) arch = arch.rotatingHalves();
         String p = arch.name() + ".";
         int dim = md.getInt(p + "embedding_length");
         int layers = md.getInt(p + "block_count");

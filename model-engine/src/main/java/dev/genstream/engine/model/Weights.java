@@ -1,9 +1,9 @@
 package dev.genstream.engine.model;
 
 import dev.genstream.engine.gguf.GgmlType;
-import dev.genstream.engine.gguf.GgufFile;
 import dev.genstream.engine.gguf.GgufFormatException;
 import dev.genstream.engine.gguf.GgufTensor;
+import dev.genstream.engine.gguf.TensorSource;
 import dev.genstream.engine.kernels.WeightMatrix;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -48,7 +48,7 @@ public record Weights(
             WeightMatrix wDown, float[] bDown,
             NormWeights postFfnNorm) {}
 
-    public static Weights load(GgufFile f, ModelConfig c) {
+    public static Weights load(TensorSource f, ModelConfig c) {
         Layer[] layers = new Layer[c.layers()];
         for (int i = 0; i < c.layers(); i++) {
             String b = "blk." + i + ".";
@@ -93,7 +93,7 @@ public record Weights(
         return sum;
     }
 
-    private static WeightMatrix matrix(GgufFile f, String name, int rows, int cols) {
+    private static WeightMatrix matrix(TensorSource f, String name, int rows, int cols) {
         WeightMatrix m = WeightMatrix.of(f.tensor(name));
         if ((rows >= 0 && m.rows() != rows) || m.cols() != cols) {
             throw new GgufFormatException(name + " is [" + m.rows() + " x " + m.cols() + "], expected ["
@@ -102,18 +102,18 @@ public record Weights(
         return m;
     }
 
-    private static NormWeights norm(GgufFile f, String prefix, int n) {
+    private static NormWeights norm(TensorSource f, String prefix, int n) {
         float[] w = vector(f, prefix + ".weight", n);
         if (w == null) throw new GgufFormatException("missing tensor " + prefix + ".weight");
         return new NormWeights(w, vector(f, prefix + ".bias", n));
     }
 
-    private static NormWeights optionalNorm(GgufFile f, String prefix, int n) {
+    private static NormWeights optionalNorm(TensorSource f, String prefix, int n) {
         return f.hasTensor(prefix + ".weight") ? norm(f, prefix, n) : null;
     }
 
     /** An optional small F32 vector, copied out of the mapping; null when the file has no such tensor. */
-    private static float[] vector(GgufFile f, String name, int n) {
+    private static float[] vector(TensorSource f, String name, int n) {
         if (!f.hasTensor(name)) return null;
         GgufTensor t = f.tensor(name);
         if (t.elements() != n) throw new GgufFormatException(name + " has " + t.elements() + " values, expected " + n);

@@ -94,6 +94,11 @@ final class PreTokenizers {
         };
     }
 
+    /** A regex list given as such (from a tokenizer.json), run as llama.cpp runs its own lists. */
+    static Config custom(String name, List<String> regexes, boolean ignoreMerges) {
+        return new Config(name, List.copyOf(regexes), ignoreMerges, false, false);
+    }
+
     private static Config of(String name, List<String> regexes) {
         return new Config(name, regexes, false, false, false);
     }

@@ -23,6 +23,12 @@ import java.util.Set;
  */
 public abstract sealed class Tokenizer permits BpeTokenizer, SpmTokenizer, WpmTokenizer {
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * Metadata keys beside llama.cpp's, for a tokenizer.json: its pre-tokenizer is a list of regexes rather than a
+     * name llama.cpp knows ({@code tokenizer.ggml.pre} then only names it), and it may look whole words up first.
+     */
+    public static final String PRE_REGEXES_KEY = "genstream.tokenizer.pre_regexes";
+    public static final String IGNORE_MERGES_KEY = "genstream.tokenizer.ignore_merges";
 
     final Vocab vocab;
     private final SpecialTokenSplitter splitter;

@@ -4,6 +4,7 @@ import dev.genstream.engine.gguf.GgufMetadata;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -66,7 +67,9 @@ final class Vocab {
                 kind = Kind.BPE;
                 bos = 11; // llama.cpp's defaults (Falcon's ids) when the keys are absent
                 eos = 11;
-                preConfig = PreTokenizers.config(pre);
+                preConfig = md.has(Tokenizer.PRE_REGEXES_KEY)
+                        ? PreTokenizers.custom(pre, List.of(md.getStrings(Tokenizer.PRE_REGEXES_KEY)), md.getBool(Tokenizer.IGNORE_MERGES_KEY, false))
+                        : PreTokenizers.config(pre);
                 addBos = preConfig.addBos();
                 if (preConfig.noBos()) bos = NONE;
             }

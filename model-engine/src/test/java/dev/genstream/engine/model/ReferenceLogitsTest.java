@@ -18,7 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * quantized files also against llama.cpp's logits on the very same blocks. Bounds are shared/README.md's.
  */
 class ReferenceLogitsTest {
-    /** A model file and its bounds: max |logit diff| vs HF, argmax agreement over all positions of all cases. */
+    /**
+     * A model file (or "hf", the HF checkpoint directory) and its bounds: max |logit diff| vs HF, argmax agreement
+     * over all positions of all cases.
+     */
     record Target(String dir, String file, double maxDiff, double minAgreement, boolean quantized, int contextSize) {
         Target(String dir, String file, double maxDiff, double minAgreement, boolean quantized) {
             this(dir, file, maxDiff, minAgreement, quantized, 0);
@@ -30,7 +33,7 @@ class ReferenceLogitsTest {
 
         @Override
         public String toString() {
-            return file;
+            return file.equals("hf") ? dir + "/hf" : file;
         }
 
         Path path() {
@@ -66,7 +69,13 @@ class ReferenceLogitsTest {
                 // llama.cpp's references for these three, at n_ctx 1024 (phi3's short LongRoPE factors).
                 new Target("rand-gemma2", "rand-gemma2.f32.gguf", 0.02, 1.0, false, 1024),
                 new Target("rand-gemma3", "rand-gemma3.f32.gguf", 0.02, 1.0, false, 1024),
-                new Target("rand-phi3", "rand-phi3.f32.gguf", 0.02, 1.0, false, 1024));
+                new Target("rand-phi3", "rand-phi3.f32.gguf", 0.02, 1.0, false, 1024),
+                // HF checkpoint directories: the reference weights themselves (bf16 for kjv-llama-6m), F32 compute.
+                new Target("kjv-llama-6m", "hf", 0.02, 1.0, false),
+                new Target("rand-llama3", "hf", 0.02, 1.0, false),
+                new Target("rand-qwen2", "hf", 0.02, 1.0, false),
+                new Target("rand-gpt2", "hf", 0.02, 1.0, false),
+                new Target("rand-qwen3", "hf", 0.02, 1.0, false));
     }
 
     /** Models with a long case (345 tokens, llama.cpp's logits): past every sliding window they have. */
@@ -101,12 +110,12 @@ class ReferenceLogitsTest {
                 }
                 positions += ref.rows();
                 worst = Math.max(worst, maxDiff);
-                System.out.printf("[reference] %-24s case %d: %d positions, max|diff| %.5f%n", t.file(), c.index(), ref.rows(), maxDiff);
+                System.out.printf("[reference] %-24s case %d: %d positions, max|diff| %.5f%n", t, c.index(), ref.rows(), maxDiff);
             }
         }
         double agreement = (double) agree / positions;
         System.out.printf("[reference] %-24s ALL: max|diff| %.5f, argmax agreement %.4f (%d/%d), %d/%d where margin > %.2f%n",
-                t.file(), worst, agreement, agree, positions, confidentAgree, confident, MARGIN);
+                t, worst, agreement, agree, positions, confidentAgree, confident, MARGIN);
         assertThat(worst).as("max |logit diff| vs HF").isLessThanOrEqualTo(t.maxDiff());
         assertThat(agreement).as("argmax agreement vs HF").isGreaterThanOrEqualTo(t.minAgreement());
         if (!t.quantized()) assertThat(confidentAgree).as("argmax agreement where margin > 0.05").isEqualTo(confident);
@@ -137,7 +146,7 @@ class ReferenceLogitsTest {
                 }
             }
             System.out.printf("[long] %-24s %d positions: max|diff| %.5f, argmax %d/%d where margin > %.2f%n",
-                    t.file(), ids.length, maxDiff, confidentAgree, confident, MARGIN);
+                    t, ids.length, maxDiff, confidentAgree, confident, MARGIN);
             assertThat(maxDiff).as("max |logit diff| on the long case").isLessThanOrEqualTo(t.maxDiff());
             assertThat(confidentAgree).isEqualTo(confident).isPositive();
         }
@@ -215,7 +224,7 @@ class ReferenceLogitsTest {
                     logits = tf.forward(List.of(new Transformer.Step(cache, new int[] {c.greedyIds()[i]})))[0];
                 }
                 System.out.printf("[greedy] %-24s case %d: %d clear-margin steps equal; free-running %d steps to the first close call%n",
-                        t.file(), c.index(), checked, freeRunning < 0 ? c.greedyIds().length : freeRunning);
+                        t, c.index(), checked, freeRunning < 0 ? c.greedyIds().length : freeRunning);
                 assertThat(checked).isPositive();
             }
         }

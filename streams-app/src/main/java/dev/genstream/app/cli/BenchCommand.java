@@ -87,7 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
                     bw = MemoryBandwidth.measure(p, (long) membwMb << 20, 5);
                 }
             }
-            Result res = new Result(path.toString(), Files.size(path), model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw);
+            long size = 0;
+            for (Path f : m.file().files()) size += Files.size(f);
+            Result res = new Result(path.toString(), size, model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw);
             System.out.println(json ? res.json() : res.text());
         }
         return 0;

@@ -23,7 +23,7 @@ public final class ContextOptions {
         if (ctxSize != null && ctxSize < 1) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 1, got " + ctxSize);
         Model m;
         try {
-            m = Model.load(model.path(), model.threads(), ctxSize == null ? 0 : ctxSize);
+            m = Model.load(model.open(), model.threads(), ctxSize == null ? 0 : ctxSize);
         } catch (ContextSizeException e) {
             throw new ParameterException(spec.commandLine(), "--ctx-size " + ctxSize + ": " + e.getMessage());
         }

@@ -73,6 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        java.nio.file.Path modelPath = model.pathWithoutQuantizing();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
         out.println("genstream demo: starting an embedded Kafka broker (KRaft) and an in-process schema registry...");
@@ -83,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
             props.put("application.id", "genstream-demo");
             props.put("state.dir", Files.createTempDirectory("genstream-demo-state").toString());
             props.put(GenstreamConfig.TOPIC_PARTITIONS, "2");
-            props.put(GenstreamConfig.MODEL_PATH, model.path().toString());
+            props.put(GenstreamConfig.MODEL_PATH, modelPath.toString());
             props.put(GenstreamConfig.THREADS, Integer.toString(model.threads()));
             GenstreamConfig c = GenstreamConfig.of(props, Map.of());
             try (GenstreamApp app = GenstreamApp.start(c)) {

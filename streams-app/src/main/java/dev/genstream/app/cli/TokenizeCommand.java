@@ -1,6 +1,7 @@
 package dev.genstream.app.cli;
 
-import dev.genstream.engine.gguf.GgufFile;
+import dev.genstream.engine.gguf.TensorSource;
+import dev.genstream.engine.model.ModelFiles;
 import dev.genstream.engine.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String text = Files.readString(textFile, StandardCharsets.UTF_8);
-        try (GgufFile file = GgufFile.open(model.path())) {
+        try (TensorSource file = ModelFiles.open(model.path())) {
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
             int[] ids = tokenizer.encode(text, false, parseSpecial);
             if (addBos) {

@@ -1,16 +1,12 @@
 package dev.genstream.app.streams;
 
 import dev.genstream.engine.generate.Scheduler;
+import dev.genstream.engine.gguf.TensorSource;
 import dev.genstream.engine.model.ContextSizeException;
 import dev.genstream.engine.model.Model;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.genstream.engine.model.ModelConfig;
+import dev.genstream.engine.model.ModelFiles;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -27,7 +23,7 @@ public final class ModelService implements AutoCloseable {
     public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit) {
         this.model = load(path, threads, limits.contextSize());
         this.alias = alias;
-        this.fingerprint = sha256(path);
+        this.fingerprint = ModelFiles.fingerprint(model.file());
         this.contextSize = limits.contextSize();
         this.maxTokensLimit = maxTokensLimit;
         warmUp(model, limits);
@@ -73,26 +69,14 @@ public final class ModelService implements AutoCloseable {
     public static ModelService fromConfig(GenstreamConfig c) {
         Path path = Path.of(c.get(GenstreamConfig.MODEL_PATH, Path.of(System.getProperty("genstream.home", "."))
                 .resolve("models/kjv-llama-6m.q8_0.gguf").toString()));
-        if (!Files.isRegularFile(path)) throw new IllegalArgumentException("model file not found: " + path);
+        String missing = ModelFiles.missing(path);
+        if (missing != null) throw new IllegalArgumentException(missing);
         int threads = Integer.parseInt(c.get(GenstreamConfig.THREADS, Integer.toString(Runtime.getRuntime().availableProcessors())));
-        try (var file = dev.genstream.engine.gguf.GgufFile.open(path)) {
-            int trained = dev.genstream.engine.model.ModelConfig.from(file).contextLength();
+        try (TensorSource file = ModelFiles.open(path)) {
+            int trained = ModelConfig.from(file).contextLength();
             int ctx = Integer.parseInt(c.get(GenstreamConfig.CONTEXT_SIZE, Integer.toString(Math.min(trained, 4096))));
             Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx);
             return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT));
-        }
-    }
-
-    private static String sha256(Path path) {
-        try (InputStream in = Files.newInputStream(path)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -108,7 +92,7 @@ public final class ModelService implements AutoCloseable {
         return alias;
     }
 
-    /** SHA-256 of the model file: which weights produced a completion. */
+    /** SHA-256 of the model file, or of a checkpoint directory's files: which weights produced a completion. */
     public String fingerprint() {
         return fingerprint;
     }
