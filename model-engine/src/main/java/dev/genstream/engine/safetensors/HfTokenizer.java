@@ -144,14 +144,16 @@ final class HfTokenizer {
         }
     }
 
-    /** The id of tokenizer_config's token text ({@code "<s>"} or {@code {"content": "<s>"}}), else config.json's id. */
+    /**
+     * The id of tokenizer_config's token text ({@code "<s>"} or {@code {"content": "<s>"}}) when the vocabulary has
+     * it, else config.json's id (the first, when it lists several).
+     */
     private static void special(Map<String, Object> md, String key, JsonNode tc, String field, JsonNode configId,
                                 Map<String, Integer> ids) {
         JsonNode t = tc == null ? null : tc.get(field);
         if (t != null && t.isObject()) t = t.get("content");
-        if (t != null && t.isTextual()) {
-            Integer id = ids.get(t.asText());
-            if (id == null) throw new CheckpointFormatException("tokenizer_config.json: " + field + " " + t.asText() + " is not in the vocabulary");
+        Integer id = t != null && t.isTextual() ? ids.get(t.asText()) : null;
+        if (id != null) {
             md.put("tokenizer.ggml." + key, (long) id);
             return;
         }
