@@ -99,12 +99,10 @@ final class HfTokenizer {
      */
     private static void preTokenizer(JsonNode node, JsonNode model, Map<String, Object> md) {
         List<String> regexes = new ArrayList<>();
-        boolean[] byteLevelRegex = {false};
-        collectSplits(node, regexes, byteLevelRegex);
-        if (regexes.isEmpty() && byteLevelRegex[0]) {
+        collectSplits(node, regexes);
+        if (regexes.equals(List.of(BYTE_LEVEL_REGEX))) {
             md.put("tokenizer.ggml.pre", "gpt-2");
         } else {
-            if (byteLevelRegex[0]) regexes.add(BYTE_LEVEL_REGEX);
             md.put("tokenizer.ggml.pre", "tokenizer.json");
             md.put(Tokenizer.PRE_REGEXES_KEY, regexes.toArray(String[]::new));
         }
@@ -114,18 +112,18 @@ final class HfTokenizer {
     /** The GPT-2 regex HF's ByteLevel pre-tokenizer splits with when use_regex is set. */
     private static final String BYTE_LEVEL_REGEX = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
-    private static void collectSplits(JsonNode node, List<String> regexes, boolean[] byteLevelRegex) {
+    private static void collectSplits(JsonNode node, List<String> regexes) {
         if (node.isMissingNode() || node.isNull()) return;
         String type = node.path("type").asText();
         switch (type) {
             case "Sequence" -> {
-                for (JsonNode p : node.path("pretokenizers")) collectSplits(p, regexes, byteLevelRegex);
+                for (JsonNode p : node.path("pretokenizers")) collectSplits(p, regexes);
             }
             case "ByteLevel" -> {
                 if (node.path("add_prefix_space").asBoolean(false)) {
                     throw new CheckpointFormatException("tokenizer.json: ByteLevel add_prefix_space is not supported");
                 }
-                if (node.path("use_regex").asBoolean(true)) byteLevelRegex[0] = true;
+                if (node.path("use_regex").asBoolean(true)) regexes.add(BYTE_LEVEL_REGEX);
             }
             case "Split" -> {
                 String behavior = node.path("behavior").asText();
