@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * {@code model.safetensors.index.json}, {@code tokenizer.json}, {@code tokenizer_config.json}) seen as the GGUF
  * llama.cpp's converter would make of it, without converting: tensors are views of the mapped safetensors files under
  * GGUF names and dimension order, config keys are GGUF keys. Only GPT-2's [in, out] Conv1D matrices are copied, once,
- * transposed, to native memory; q/k rows stay in HF's order ({@link #ropeHalves()}).
+ * transposed, to native memory (and Llama-3's few RoPE factors computed there); q/k rows stay in HF's order
+ * ({@link #ropeHalves()}).
  */
 public final class HfCheckpoint implements TensorSource {
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
