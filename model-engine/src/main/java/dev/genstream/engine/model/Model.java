@@ -81,11 +81,6 @@ public final class Model implements AutoCloseable {
         return file;
     }
 
-    /** The chat template the model ships ({@code tokenizer.chat_template}), or null. */
-    public String chatTemplate() {
-        return file.metadata().getString("tokenizer.chat_template", null);
-    }
-
     public ModelConfig config() {
         return config;
     }

@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * {@code model.safetensors.index.json}, {@code tokenizer.json}, {@code tokenizer_config.json}) seen as the GGUF
  * llama.cpp's converter would make of it, without converting: tensors are views of the mapped safetensors files under
  * GGUF names and dimension order, config keys are GGUF keys. Only GPT-2's [in, out] Conv1D matrices are copied, once,
- * transposed, to native memory; q/k rows stay in HF's order ({@link #ropeHalves()}).
+ * transposed, to native memory (and Llama-3's few RoPE factors computed there); q/k rows stay in HF's order
+ * ({@link #ropeHalves()}).
  */
 public final class HfCheckpoint implements TensorSource {
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -59,8 +60,15 @@ public final class HfCheckpoint implements TensorSource {
             md.put("general.name", dir.toAbsolutePath().normalize().getFileName().toString());
             arch.hyperparameters(config, md);
             Map<String, GgufTensor> tensors = new LinkedHashMap<>();
-            for (String shard : shards(files)) {
-                SafetensorsFile.read(files.file(shard), arena, files.mapper).forEach((name, entry) -> {
+            Map<String, String> index = index(files);
+            for (String shard : index.isEmpty() ? List.of("model.safetensors") : new TreeSet<>(index.values())) {
+                Map<String, SafetensorsFile.Entry> entries = SafetensorsFile.read(files.file(shard), arena, files.mapper);
+                index.forEach((name, file) -> {
+                    if (file.equals(shard) && !entries.containsKey(name)) {
+                        throw new CheckpointFormatException("model.safetensors.index.json puts " + name + " in " + shard + ", which lacks it");
+                    }
+                });
+                entries.forEach((name, entry) -> {
                     String gguf = arch.ggufName(name);
                     if (gguf == null) return;
                     GgufTensor t = tensor(gguf, entry, arch.transposed(name), arena);
@@ -84,16 +92,19 @@ public final class HfCheckpoint implements TensorSource {
         }
     }
 
-    /** The safetensors files: the index's, in name order, or the one model.safetensors. */
-    private static List<String> shards(HfFiles files) {
+    /** Tensor name to shard, from model.safetensors.index.json; empty when the weights are one model.safetensors. */
+    private static Map<String, String> index(HfFiles files) {
         if (files.exists("model.safetensors.index.json")) {
             JsonNode map = files.json("model.safetensors.index.json").path("weight_map");
             if (!map.isObject() || map.isEmpty()) throw new CheckpointFormatException("model.safetensors.index.json has no weight_map");
-            TreeSet<String> names = new TreeSet<>();
-            for (Iterator<JsonNode> it = map.elements(); it.hasNext(); ) names.add(it.next().asText());
-            return List.copyOf(names);
+            Map<String, String> index = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                index.put(e.getKey(), e.getValue().asText());
+            }
+            return index;
         }
-        if (files.exists("model.safetensors")) return List.of("model.safetensors");
+        if (files.exists("model.safetensors")) return Map.of();
         throw new CheckpointFormatException("no model.safetensors or model.safetensors.index.json (only safetensors weights are read)");
     }
 

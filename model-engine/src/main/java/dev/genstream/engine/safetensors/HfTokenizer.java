@@ -99,12 +99,10 @@ final class HfTokenizer {
      */
     private static void preTokenizer(JsonNode node, JsonNode model, Map<String, Object> md) {
         List<String> regexes = new ArrayList<>();
-        boolean[] byteLevelRegex = {false};
-        collectSplits(node, regexes, byteLevelRegex);
-        if (regexes.isEmpty() && byteLevelRegex[0]) {
+        collectSplits(node, regexes);
+        if (regexes.equals(List.of(BYTE_LEVEL_REGEX))) {
             md.put("tokenizer.ggml.pre", "gpt-2");
         } else {
-            if (byteLevelRegex[0]) regexes.add(BYTE_LEVEL_REGEX);
             md.put("tokenizer.ggml.pre", "tokenizer.json");
             md.put(Tokenizer.PRE_REGEXES_KEY, regexes.toArray(String[]::new));
         }
@@ -114,18 +112,18 @@ final class HfTokenizer {
     /** The GPT-2 regex HF's ByteLevel pre-tokenizer splits with when use_regex is set. */
     private static final String BYTE_LEVEL_REGEX = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
-    private static void collectSplits(JsonNode node, List<String> regexes, boolean[] byteLevelRegex) {
+    private static void collectSplits(JsonNode node, List<String> regexes) {
         if (node.isMissingNode() || node.isNull()) return;
         String type = node.path("type").asText();
         switch (type) {
             case "Sequence" -> {
-                for (JsonNode p : node.path("pretokenizers")) collectSplits(p, regexes, byteLevelRegex);
+                for (JsonNode p : node.path("pretokenizers")) collectSplits(p, regexes);
             }
             case "ByteLevel" -> {
                 if (node.path("add_prefix_space").asBoolean(false)) {
                     throw new CheckpointFormatException("tokenizer.json: ByteLevel add_prefix_space is not supported");
                 }
-                if (node.path("use_regex").asBoolean(true)) byteLevelRegex[0] = true;
+                if (node.path("use_regex").asBoolean(true)) regexes.add(BYTE_LEVEL_REGEX);
             }
             case "Split" -> {
                 String behavior = node.path("behavior").asText();
@@ -144,14 +142,16 @@ final class HfTokenizer {
         }
     }
 
-    /** The id of tokenizer_config's token text ({@code "<s>"} or {@code {"content": "<s>"}}), else config.json's id. */
+    /**
+     * The id of tokenizer_config's token text ({@code "<s>"} or {@code {"content": "<s>"}}) when the vocabulary has
+     * it, else config.json's id (the first, when it lists several).
+     */
     private static void special(Map<String, Object> md, String key, JsonNode tc, String field, JsonNode configId,
                                 Map<String, Integer> ids) {
         JsonNode t = tc == null ? null : tc.get(field);
         if (t != null && t.isObject()) t = t.get("content");
-        if (t != null && t.isTextual()) {
-            Integer id = ids.get(t.asText());
-            if (id == null) throw new CheckpointFormatException("tokenizer_config.json: " + field + " " + t.asText() + " is not in the vocabulary");
+        Integer id = t != null && t.isTextual() ? ids.get(t.asText()) : null;
+        if (id != null) {
             md.put("tokenizer.ggml." + key, (long) id);
             return;
         }

@@ -1,6 +1,7 @@
 package dev.genstream.engine.safetensors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
  * config.json's rotary settings: {@code rope_parameters} (transformers 5) or {@code rope_theta}/{@code rope_scaling}
@@ -20,7 +21,7 @@ final class Rotary {
             String type = type(s);
             if (!type.isEmpty() && !type.equals("default")) return s;
         }
-        return c.path("rope_parameters").path("absent");
+        return MissingNode.getInstance();
     }
 
     private static String type(JsonNode s) {

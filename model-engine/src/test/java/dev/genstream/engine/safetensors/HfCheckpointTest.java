@@ -88,6 +88,10 @@ class HfCheckpointTest {
             System.out.printf("[hf] rand-llama3 as F16 shards: max|diff| %.5f vs the F32 reference%n", worst);
             assertThat(worst).isLessThan(0.02);
         }
+        index.with("weight_map").put("model.layers.9.mlp.up_proj.weight", "model-00001-of-00002.safetensors");
+        Files.writeString(dir.resolve("model.safetensors.index.json"), index.toString());
+        assertThatThrownBy(() -> HfCheckpoint.open(dir))
+                .hasMessageContaining("puts model.layers.9.mlp.up_proj.weight in model-00001-of-00002.safetensors, which lacks it");
     }
 
     /** A safetensors file of the given entries; matrices as F16 when asked. */
