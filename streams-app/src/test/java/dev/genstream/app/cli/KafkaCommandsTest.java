@@ -46,7 +46,7 @@ class KafkaCommandsTest {
                     {"request_id": "q1", "prompt": "And the LORD said unto Moses,", "params": {"max_tokens": 12, "temperature": 0.7, "seed": 1}}
 
                     {"request_id": "q2", "messages": [{"role": "user", "content": "Who led Israel?"}], "params": {"max_tokens": 8, "temperature": 0}}
-                    {"request_id": "q3", "prompt": "", "params": {"max_tokens": 8}}
+                    {"request_id": "q3", "prompt": "Amen", "model": "no-such-model", "params": {"max_tokens": 8}}
                     """);
             try (GenstreamApp app = GenstreamApp.start(c)) {
                 assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
@@ -62,7 +62,7 @@ class KafkaCommandsTest {
                     tailed = tail.out();
                 }
                 assertThat(tailed).contains("completion q1 [length, 12 tokens, seed 1]").contains("completion q2")
-                        .contains("dead       q3 EMPTY_PROMPT").contains("token      q1 #0 ");
+                        .contains("dead       q3 UNKNOWN_MODEL").contains("token      q1 #0 ");
             }
             CliContractTest.Run bad = CliContractTest.run("produce", "-b", kafka.bootstrapServers(), "-r", registry.url(),
                     "--file", Files.writeString(dir.resolve("bad.jsonl"), "{not json\n").toString());
