@@ -6,6 +6,7 @@ import dev.genstream.app.cli.DemoCommand;
 import dev.genstream.app.cli.GenerateCommand;
 import dev.genstream.app.cli.LogitsCommand;
 import dev.genstream.app.cli.ProduceCommand;
+import dev.genstream.app.cli.ReplayCommand;
 import dev.genstream.app.cli.RunCommand;
 import dev.genstream.app.cli.SynthCommand;
 import dev.genstream.app.cli.TailCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
 /** The genstream command line. Errors print as one line; GENSTREAM_DEBUG=1 adds the stack trace. */
 @Command(name = "genstream", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, BatchCommand.class, TailCommand.class, GenerateCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, BatchCommand.class, ReplayCommand.class, TailCommand.class, GenerateCommand.class,
                 LogitsCommand.class, TokenizeCommand.class, BenchCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +28,8 @@ import java.util.Map;
  */
 public final class BatchJob {
     /** How a run ended. Exit code: 0 all answered, 2 some dead-lettered, 1 not all answered (timeout). */
-    public record Outcome(int total, int completed, int deadLettered, int skipped, boolean timedOut, double sendRate) {
+    public record Outcome(int total, int completed, int deadLettered, int skipped, boolean timedOut, double sendRate,
+                          Map<String, JsonNode> answers) {
         public int exitCode() {
             return timedOut ? 1 : deadLettered > 0 ? 2 : 0;
         }
@@ -47,12 +49,18 @@ public final class BatchJob {
             lines = new PromptLines(config.getInt(GenstreamConfig.MAX_TOKENS_LIMIT), BatchJob::derivedId).read(r);
         }
         InvalidLines.enforce(lines, skipInvalid, err);
+        return answer(lines.valid(), lines.badLines().size(), out, timeout, progressBar);
+    }
+
+    /** Sends the checked {@code lines} not yet answered in {@code out} and appends their answers to it. */
+    public Outcome answer(List<PromptLines.Line> lines, int skipped, Path out, Duration timeout, boolean progressBar) throws IOException {
         Map<String, PromptLines.Line> pending = new LinkedHashMap<>();
-        lines.valid().forEach(l -> pending.put(l.request().getRequestId(), l));
+        lines.forEach(l -> pending.put(l.request().getRequestId(), l));
         int total = pending.size();
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         Tally tally = new Tally();
         double sendRate = 0;
+        Map<String, JsonNode> answered = new LinkedHashMap<>();
         try (ResultsFile results = new ResultsFile(out)) {
             if (results.droppedPartialLine()) err.println("dropped a partial last line of " + out + " (an interrupted write)");
             for (var e : results.answered().entrySet()) {
@@ -67,10 +75,14 @@ public final class BatchJob {
                 if (!pending.isEmpty()) sendRate = send(pending);
                 while (!pending.isEmpty() && System.nanoTime() < deadline) take(answers, pending, results, tally, progress);
             }
+            for (PromptLines.Line l : lines) {
+                JsonNode a = results.answered().get(l.request().getRequestId());
+                if (a != null) answered.put(l.request().getRequestId(), a);
+            }
         }
         boolean timedOut = !pending.isEmpty();
         if (timedOut) err.printf("timed out with %d request(s) unanswered; run again with the same --out to go on waiting%n", pending.size());
-        Outcome o = new Outcome(total, tally.completed, tally.deadLettered, lines.badLines().size(), timedOut, sendRate);
+        Outcome o = new Outcome(total, tally.completed, tally.deadLettered, skipped, timedOut, sendRate, answered);
         err.printf("batch: %d answered of %d (%d completed, %d dead-lettered), %d line(s) skipped%n",
                 o.completed() + o.deadLettered(), total, o.completed(), o.deadLettered(), o.skipped());
         return o;
@@ -114,7 +126,7 @@ public final class BatchJob {
     }
 
     /** A line without request_id gets one from its number and text, so a re-run sends it under the same id. */
-    static String derivedId(int line, String text) {
+    public static String derivedId(int line, String text) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest((line + "\n" + text).getBytes(StandardCharsets.UTF_8));
             return "line-" + line + "-" + HexFormat.of().formatHex(h, 0, 6);
