@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genstream.app.streams.RequestRules;
+import dev.genstream.app.streams.Suggest;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.GenerationParams;
 import dev.genstream.schemas.PromptRequest;

@@ -1,4 +1,4 @@
-package dev.genstream.app.jobs;
+package dev.genstream.app.streams;
 
 import java.util.List;
 import java.util.Locale;
