@@ -78,6 +78,12 @@ class ReplayCommandTest {
                         "--run", "three", "--out", dir.resolve("three.jsonl").toString());
                 assertThat(range.exit()).as(range.out() + range.err()).isZero();
                 assertThat(range.out()).contains("replay three: 10 request(s): 10 identical");
+                CliContractTest.Run none = CliContractTest.run("replay", "--config", config, "--from-topic", "ra-prompts", "--since", "2999-01-01T00:00:00Z",
+                        "--run", "four", "--out", dir.resolve("four.jsonl").toString());
+                assertThat(none.out()).as(none.err()).contains("replay four: 0 request(s)");
+                CliContractTest.Run badBound = CliContractTest.run("replay", "--config", config, "--from-topic", "ra-prompts", "--since", "yesterday");
+                assertThat(badBound.exit()).isEqualTo(1);
+                assertThat(badBound.err()).contains("--since must be an offset (a whole number) or an ISO-8601 instant");
             }
         }
     }
