@@ -9,10 +9,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "batch", description = {
-        "Run a JSONL file of prompts through the service and write one JSON line per answer.",
-        "Every line is checked first; nothing is sent while any line is bad (unless --skip-invalid).",
-        "Answers are appended in the order they arrive, not input order; each carries request_id and its input line.",
-        "Re-run with the same --out to resume: ids answered there are skipped, answers finished meanwhile are picked up.",
+        "Run a JSONL file of prompts through the service; write one JSON line per answer.",
+        "Every line is checked first; nothing is sent while any line is bad.",
+        "Answers are appended in arrival order (not input order), with their line.",
+        "Re-run with the same --out to resume: ids answered there are skipped, and",
+        "answers finished meanwhile are read from the topics.",
         "Exit code: 0 all answered, 2 some dead-lettered, 1 failure or timeout."})
 public final class BatchCommand implements Callable<Integer> {
     @Mixin

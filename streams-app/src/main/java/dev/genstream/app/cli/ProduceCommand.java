@@ -15,10 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "produce", description = {"Send prompt requests from a JSONL file (or stdin) to the prompts topic, as Avro via the registry.",
-        "Each line: {\"request_id\":\"r1\",\"prompt\":\"...\",\"params\":{\"max_tokens\":64,\"temperature\":0.7,\"seed\":1}}",
-        "Every line is checked first (unknown fields, types, ranges); nothing is sent while any line is bad.",
-        "Prints each request id; the last stderr line gives the rate."})
+@Command(name = "produce", description = {"Send prompt requests from a JSONL file (or stdin) to the prompts topic.",
+        "Each line: {\"request_id\":\"r1\",\"prompt\":\"...\",\"params\":{\"max_tokens\":64}}",
+        "Every line is checked first (unknown fields, types, ranges); nothing is",
+        "sent while any line is bad. Prints each request id, then the rate on stderr."})
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;

@@ -32,9 +32,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "replay", description = {
-        "Run recorded prompts again and report what changed: identical / different / failed, the first differing token,",
-        "and whether the model fingerprints match. Each prompt is re-issued as <id>@replay-<run> (a new id, so the",
-        "service's once-per-request_id rule does not refuse it) with the seed the recording used and the same params.",
+        "Run recorded prompts again and report what changed: identical / different /",
+        "failed, the first differing token, and whether the model fingerprints match.",
+        "Each prompt is re-issued as <id>@replay-<run> (a new id, which the service's",
+        "once-per-request_id rule accepts) with the recorded seed and the same params.",
         "Exit code: 0 all identical, 2 some different or failed, 1 failure."})
 public final class ReplayCommand implements Callable<Integer> {
     @Mixin
