@@ -1,6 +1,7 @@
 package dev.genstream.app.cli;
 
 import dev.genstream.app.jobs.BatchJob;
+import dev.genstream.app.jobs.BatchProgress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -37,7 +38,7 @@ public final class BatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (timeoutSeconds != null && timeoutSeconds <= 0) throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
-        boolean bar = progress != null ? progress : System.console() != null;
+        boolean bar = progress != null ? progress : BatchProgress.terminal();
         return new BatchJob(kafka.load(), System.err)
                 .run(in, out, skipInvalid, timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), bar)
                 .exitCode();

@@ -3,6 +3,7 @@ package dev.genstream.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genstream.app.jobs.AvroJson;
 import dev.genstream.app.jobs.BatchJob;
+import dev.genstream.app.jobs.BatchProgress;
 import dev.genstream.app.jobs.InvalidLines;
 import dev.genstream.app.jobs.PromptLines;
 import dev.genstream.app.jobs.PromptTopicRange;
@@ -108,7 +109,7 @@ public final class ReplayCommand implements Callable<Integer> {
         System.err.printf("replay %s: %d prompt(s), %d with a recorded answer%n", run, ids.size(), recorded.size());
         ReplayReport r = new ReplayJob(c, System.err).run(checked.valid(), recorded, run, model,
                 out != null ? out : Path.of("replay-" + run + ".jsonl"),
-                timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), progress != null ? progress : System.console() != null);
+                timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds), progress != null ? progress : BatchProgress.terminal());
         r.print(System.out);
         if (report != null) Files.writeString(report, AvroJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()) + "\n");
         return r.exitCode();

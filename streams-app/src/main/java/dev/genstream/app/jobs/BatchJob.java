@@ -73,6 +73,7 @@ public final class BatchJob {
                 // Catch up first: answers the service produced while no job was running need no second send.
                 while (!answers.caughtUp()) take(answers, pending, results, tally, progress);
                 if (!pending.isEmpty()) sendRate = send(pending);
+                progress.show();
                 while (!pending.isEmpty() && System.nanoTime() < deadline) take(answers, pending, results, tally, progress);
             }
             for (PromptLines.Line l : lines) {

@@ -80,6 +80,13 @@ class KafkaCommandsTest {
                 assertThat(q1.get("finish_reason").asText()).isEqualTo("length");
                 assertThat(q1.get("token_ids")).hasSize(12);
                 assertThat(records.stream().filter(r -> r.get("type").asText().equals("token") && r.get("request_id").asText().equals("q1"))).hasSize(12);
+                // batch over the same file: every answer is already on the topics, so nothing is sent; q3's
+                // dead letter makes the exit code 2.
+                Path results = dir.resolve("results.jsonl");
+                CliContractTest.Run batch = CliContractTest.run("batch", "--config", config.toString(), "--in", jsonl.toString(), "--out", results.toString());
+                assertThat(batch.exit()).as(batch.err()).isEqualTo(2);
+                assertThat(batch.err()).doesNotContain("sent ").contains("batch: 3 answered of 3 (2 completed, 1 dead-lettered)");
+                assertThat(Files.readAllLines(results)).hasSize(3).anyMatch(l -> l.contains("\"type\":\"dead_letter\"") && l.contains("\"line\":4"));
                 long t0 = System.nanoTime();
                 CliContractTest.Run idle = CliContractTest.run("tail", "--config", config.toString(), "--from-beginning", "--json", "--no-tokens", "--until-idle", "2");
                 assertThat(idle.exit()).as(idle.err()).isZero();
