@@ -1,27 +1,41 @@
 package dev.genstream.engine.testing;
 
-import java.util.Optional;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 
 /**
- * Says on the console why a test did not run (an assumption, such as ../shared being absent, or @Disabled), so a
- * skip is never silent. Registered for every test through the ServiceLoader file and JUnit's extension autodetection.
+ * Says on the console why a test or a test class did not run (a failed assumption such as ../shared being absent,
+ * @Disabled, no Docker), so a skip is never silent. The JUnit Platform loads it through the ServiceLoader file.
  */
-public final class SkipReporter implements TestWatcher {
+public final class SkipReporter implements TestExecutionListener {
+    private TestPlan plan;
+
     @Override
-    public void testAborted(ExtensionContext context, Throwable cause) {
-        System.out.println("[skipped] " + name(context) + ": " + cause.getMessage());
+    public void testPlanExecutionStarted(TestPlan testPlan) {
+        this.plan = testPlan;
     }
 
     @Override
-    public void testDisabled(ExtensionContext context, Optional<String> reason) {
-        System.out.println("[skipped] " + name(context) + ": " + reason.orElse("disabled"));
+    public void executionSkipped(TestIdentifier test, String reason) {
+        System.out.println("[skipped] " + name(test) + ": " + reason);
     }
 
-    private static String name(ExtensionContext c) {
-        String method = c.getRequiredTestMethod().getName();
-        String display = c.getDisplayName();
-        return c.getRequiredTestClass().getSimpleName() + "." + method + (display.startsWith(method + "(") ? "" : " " + display);
+    @Override
+    public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+        if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
+            System.out.println("[skipped] " + name(test) + ": " + result.getThrowable().map(Throwable::getMessage).orElse("aborted"));
+        }
+    }
+
+    /** Class > method > invocation, without the engine's own name. */
+    private String name(TestIdentifier test) {
+        StringBuilder b = new StringBuilder(test.getDisplayName());
+        for (var p = plan == null ? java.util.Optional.<TestIdentifier>empty() : plan.getParent(test);
+             p.isPresent() && p.get().getParentId().isPresent(); p = plan.getParent(p.get())) {
+            b.insert(0, p.get().getDisplayName() + " > ");
+        }
+        return b.toString();
     }
 }
