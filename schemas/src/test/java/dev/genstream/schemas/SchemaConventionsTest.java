@@ -46,7 +46,7 @@ class SchemaConventionsTest {
         assertThat(names(TokenEvent.SCHEMA$)).containsExactly("request_id", "index", "token_id", "text", "logprob",
                 "top_logprobs");
         assertThat(names(Completion.SCHEMA$)).containsExactly("request_id", "conversation_id", "model",
-                "model_fingerprint", "seed", "text", "finish_reason", "usage", "timings", "metadata", "completed_at");
+                "model_fingerprint", "seed", "text", "finish_reason", "usage", "timings", "metadata", "completed_at", "token_ids");
         assertThat(names(DeadLetter.SCHEMA$)).containsExactly("topic", "partition", "offset", "key", "value",
                 "error_code", "reason", "request_id", "failed_at");
         assertThat(names(Timings.SCHEMA$)).containsExactly("queue_ms", "prefill_ms", "decode_ms",

@@ -1,10 +1,13 @@
 package dev.genstream.app;
 
+import dev.genstream.app.cli.BatchCommand;
 import dev.genstream.app.cli.BenchCommand;
 import dev.genstream.app.cli.DemoCommand;
+import dev.genstream.app.cli.DetokenizeCommand;
 import dev.genstream.app.cli.GenerateCommand;
 import dev.genstream.app.cli.LogitsCommand;
 import dev.genstream.app.cli.ProduceCommand;
+import dev.genstream.app.cli.ReplayCommand;
 import dev.genstream.app.cli.RunCommand;
 import dev.genstream.app.cli.SynthCommand;
 import dev.genstream.app.cli.TailCommand;
@@ -18,8 +21,8 @@ import picocli.CommandLine.Command;
 /** The genstream command line. Errors print as one line; GENSTREAM_DEBUG=1 adds the stack trace. */
 @Command(name = "genstream", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class, GenerateCommand.class,
-                LogitsCommand.class, TokenizeCommand.class, BenchCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, BatchCommand.class, ReplayCommand.class, TailCommand.class, GenerateCommand.class,
+                LogitsCommand.class, TokenizeCommand.class, DetokenizeCommand.class, BenchCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

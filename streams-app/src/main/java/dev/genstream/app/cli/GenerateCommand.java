@@ -4,12 +4,18 @@ import dev.genstream.engine.generate.GenerationParams;
 import dev.genstream.engine.generate.Generator;
 import dev.genstream.engine.model.Model;
 import dev.genstream.engine.sampling.SamplingParams;
+import dev.genstream.engine.generate.TokenOutput;
+import dev.genstream.engine.sampling.TokenLogprob;
+import dev.genstream.engine.tokenizer.Tokenizer;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,8 +33,20 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt")
-    String prompt;
+    static final class PromptSource {
+        @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt")
+        String text;
+
+        @Option(names = {"-f", "--prompt-file"}, required = true, paramLabel = "FILE", description = "Read the prompt from a UTF-8 file ('-' = stdin)")
+        Path file;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    PromptSource prompt;
+
+    @Option(names = "--logprobs", paramLabel = "N", defaultValue = "0",
+            description = "After the text, print each token's logprob and its N most likely alternatives to stderr (0..20)")
+    int logprobs;
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256", description = "Most tokens to generate (default: ${DEFAULT-VALUE})")
     int maxTokens;
@@ -71,23 +89,28 @@ public final class GenerateCommand implements Callable<Integer> {
     boolean parseSpecial;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (maxTokens <= 0) throw new ParameterException(spec.commandLine(), "--max-tokens must be positive, got " + maxTokens);
         long usedSeed = seed != null ? seed : new SecureRandom().nextLong();
         SamplingParams sampling = samplingParams(usedSeed);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        String text = prompt.text != null ? prompt.text : TextInput.read(prompt.file);
+        List<TokenOutput> tokens = new ArrayList<>();
         try (Model m = context.load(model)) {
             int ctx = m.contextSize();
             if (ctx < 2) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 2, got " + ctx);
-            int[] ids = m.tokenizer().encode(prompt, true, parseSpecial);
+            int[] ids = m.tokenizer().encode(text, true, parseSpecial);
             Generator.Result r = new Generator(m, m.tokenizer(), ctx).generate(ids,
                     new GenerationParams(sampling, maxTokens, stop), t -> {
+                        if (logprobs > 0) tokens.add(t);
                         out.print(t.text());
                         out.flush();
                     });
             out.println();
             out.flush();
-            System.err.printf("[stats] prompt tokens: %d, generated tokens: %d, prefill: %.1f tok/s, decode: %.1f tok/s, finish: %s, seed: %d, threads: %d%n",
+            for (TokenOutput t : tokens) System.err.println(logprobLine(t, m.tokenizer()));
+            // One short generation in a fresh JVM: the prefill figure includes the JIT compiling the kernels.
+            System.err.printf("[stats] prompt tokens: %d, generated tokens: %d, prefill (incl. JVM warm-up): %.1f tok/s, decode: %.1f tok/s, finish: %s, seed: %d, threads: %d%n",
                     r.promptTokens(), r.tokens().length, r.prefillTokensPerSecond(), r.decodeTokensPerSecond(),
                     r.finishReason().wireName(), usedSeed, model.threads());
         }
@@ -107,9 +130,25 @@ public final class GenerateCommand implements Callable<Integer> {
                     .presencePenalty(presencePenalty != null ? presencePenalty : d.presencePenalty())
                     .frequencyPenalty(frequencyPenalty != null ? frequencyPenalty : d.frequencyPenalty())
                     .seed(usedSeed)
+                    .logprobs(logprobs)
                     .build();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), FlagNames.of(e.getMessage()));
         }
+    }
+
+    /** [logprob] #index id "text" logprob | "alt" logprob, ... */
+    private static String logprobLine(TokenOutput t, Tokenizer tokenizer) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "[logprob] #%d %d %s %.4f", t.index(), t.tokenId(), quote(t.text()), t.logprob()));
+        String sep = " |";
+        for (TokenLogprob alt : t.topLogprobs()) {
+            b.append(sep).append(String.format(Locale.ROOT, " %s %.4f", quote(tokenizer.decode(new int[] {alt.token()})), alt.logprob()));
+            sep = ",";
+        }
+        return b.toString();
+    }
+
+    private static String quote(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\n", "\\n").replace("\"", "\\\"") + '"';
     }
 }

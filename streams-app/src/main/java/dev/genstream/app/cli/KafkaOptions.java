@@ -24,6 +24,7 @@ public final class KafkaOptions {
         if (registry != null) given.put("schema.registry.url", registry);
         GenstreamConfig c = config != null ? GenstreamConfig.load(config, System.getenv()) : GenstreamConfig.of(Map.of(), System.getenv());
         for (var e : given.entrySet()) c = c.with(e.getKey(), e.getValue());
+        c.warnings().forEach(w -> System.err.println("genstream: warning: " + w));
         if (c.get("bootstrap.servers", null) == null) {
             throw new IllegalArgumentException("no Kafka given: pass --config FILE with bootstrap.servers, or --bootstrap-servers");
         }

@@ -23,7 +23,7 @@ public final class ModelOptions {
             description = "GGUF model file or HF checkpoint directory (default: the bundled ${sys:genstream.home:-.}/" + BUNDLED_MODEL + ")")
     Path model;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Kernel threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Kernel threads, at most the core count (default: all cores)")
     Integer threads;
 
     @Option(names = "--quantize", paramLabel = "TYPE",
@@ -45,11 +45,20 @@ public final class ModelOptions {
         return path();
     }
 
+    /** The kernel threads: --threads, at most the core count (more only time-slice the same cores). */
     public int threads() {
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int n = threads != null ? threads : cores;
         if (n < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + n);
+        if (n > cores) {
+            if (!warned) System.err.printf("genstream: warning: --threads %d is more than the %d core(s) here; using %d%n", n, cores, cores);
+            warned = true;
+            return cores;
+        }
         return n;
     }
+
+    private boolean warned;
 
     public Model load() {
         return Model.load(open(), threads(), 0);

@@ -1,23 +1,24 @@
 package dev.genstream.app.cli;
 
-import dev.genstream.app.registry.GenstreamSerdes;
+import dev.genstream.app.jobs.InvalidLines;
+import dev.genstream.app.jobs.PromptLines;
+import dev.genstream.app.jobs.PromptSender;
 import dev.genstream.app.streams.GenstreamConfig;
-import dev.genstream.schemas.PromptRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "produce", description = {"Send prompt requests from a JSONL file (or stdin) to the prompts topic, as Avro via the registry.",
-        "Each line: {\"request_id\":\"r1\",\"prompt\":\"...\",\"params\":{\"max_tokens\":64,\"temperature\":0.7,\"seed\":1}}"})
+@Command(name = "produce", description = {"Send prompt requests from a JSONL file (or stdin) to the prompts topic.",
+        "Each line: {\"request_id\":\"r1\",\"prompt\":\"...\",\"params\":{\"max_tokens\":64}}",
+        "Every line is checked first (unknown fields, types, ranges); nothing is",
+        "sent while any line is bad. Prints each request id, then the rate on stderr."})
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -25,32 +26,27 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE.jsonl", description = "Prompts, one JSON object per line (default: stdin)")
     Path file;
 
+    @Option(names = "--skip-invalid", description = "Send the valid lines and report the invalid ones, instead of sending nothing")
+    boolean skipInvalid;
+
     @Override
     public Integer call() throws Exception {
         GenstreamConfig c = kafka.load();
-        String topic = c.get(GenstreamConfig.TOPIC_PROMPTS);
-        int sent = 0;
+        PromptLines.Result lines;
         try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
-                : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-             var serde = GenstreamSerdes.forClass(PromptRequest.class, c.kafka(), false);
-             KafkaProducer<String, PromptRequest> producer = new KafkaProducer<>(c.kafka(), new StringSerializer(), serde.serializer())) {
-            int lineNo = 0;
-            for (String line; (line = in.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) continue;
-                PromptRequest r;
-                try {
-                    r = PromptJson.parse(line);
-                } catch (Exception e) {
-                    throw new IllegalArgumentException("line " + lineNo + ": " + e.getMessage());
-                }
-                String key = r.getConversationId() != null ? r.getConversationId() : r.getRequestId();
-                producer.send(new ProducerRecord<>(topic, key, r)).get();
-                System.out.println(r.getRequestId());
-                sent++;
-            }
+                : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            lines = new PromptLines(c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT), (n, text) -> UUID.randomUUID().toString()).read(in);
         }
-        System.err.printf("sent %d prompt(s) to %s%n", sent, topic);
+        InvalidLines.enforce(lines, skipInvalid, System.err);
+        long start = System.nanoTime();
+        try (PromptSender sender = new PromptSender(c)) {
+            for (PromptLines.Line l : lines.valid()) sender.send(l.request(), meta -> {});
+            sender.flush();
+            double s = (System.nanoTime() - start) / 1e9;
+            lines.valid().forEach(l -> System.out.println(l.request().getRequestId()));
+            System.err.printf("sent %d prompt(s) to %s in %.2f s (%.0f prompts/s)%n", lines.valid().size(), sender.topic(), s,
+                    lines.valid().size() / Math.max(s, 1e-9));
+        }
         return 0;
     }
 }

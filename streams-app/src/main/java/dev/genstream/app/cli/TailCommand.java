@@ -1,5 +1,6 @@
 package dev.genstream.app.cli;
 
+import dev.genstream.app.jobs.AvroJson;
 import dev.genstream.app.registry.GenstreamSerdes;
 import dev.genstream.app.streams.GenstreamConfig;
 import dev.genstream.schemas.Completion;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tail", description = "Follow the output topics (committed records only): token deltas, completions and dead letters.")
+@Command(name = "tail", description = {"Follow the output topics (committed records only): token deltas, completions and dead letters.",
+        "--json writes one JSON object per record: {\"type\": \"token\"|\"completion\"|\"dead_letter\", ...the record's schema fields}."})
 public final class TailCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -34,6 +37,15 @@ public final class TailCommand implements Callable<Integer> {
 
     @Option(names = "--max-seconds", paramLabel = "S", description = "Stop after this long (default: run until Ctrl-C)")
     Long maxSeconds;
+
+    @Option(names = "--json", description = "One JSON object per line instead of the readable form")
+    boolean json;
+
+    @Option(names = "--until-idle", paramLabel = "SECONDS", description = "Stop once no record has arrived for this long")
+    Long untilIdle;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N completions and dead letters (tokens do not count)")
+    Long count;
 
     @Override
     public Integer call() throws Exception {
@@ -48,25 +60,48 @@ public final class TailCommand implements Callable<Integer> {
                 tokens, GenstreamSerdes.forClass(TokenEvent.class, c.kafka(), false).deserializer(),
                 completions, GenstreamSerdes.forClass(Completion.class, c.kafka(), false).deserializer(),
                 dlq, GenstreamSerdes.forClass(DeadLetter.class, c.kafka(), false).deserializer());
+        if (untilIdle != null && untilIdle <= 0) throw new IllegalArgumentException("--until-idle must be positive, got " + untilIdle);
+        if (count != null && count <= 0) throw new IllegalArgumentException("--count must be positive, got " + count);
         long end = maxSeconds == null ? Long.MAX_VALUE : System.currentTimeMillis() + maxSeconds * 1000;
+        long lastRecord = System.currentTimeMillis(), answers = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(noTokens ? List.of(completions, dlq) : List.of(tokens, completions, dlq));
+            poll:
             while (System.currentTimeMillis() < end) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                // Idle counts from when partitions are assigned, not from the group join.
+                if (!records.isEmpty() || consumer.assignment().isEmpty()) lastRecord = System.currentTimeMillis();
+                else if (untilIdle != null && System.currentTimeMillis() - lastRecord >= untilIdle * 1000) break;
+                for (ConsumerRecord<String, byte[]> r : records) {
                     SpecificRecord v = decoders.get(r.topic()).deserialize(r.topic(), r.value());
-                    switch (v) {
-                        case TokenEvent t -> System.out.printf("token      %s #%d %s%n", t.getRequestId(), t.getIndex(), quote(t.getText()));
-                        case Completion cp -> System.out.printf("completion %s [%s, %d tokens, seed %d] %s%n", cp.getRequestId(),
-                                cp.getFinishReason(), cp.getUsage().getCompletionTokens(), cp.getSeed(), quote(cp.getText()));
-                        case DeadLetter d -> System.out.printf("dead       %s %s: %s (from %s/%d@%d)%n", d.getRequestId(), d.getErrorCode(),
-                                d.getReason(), d.getTopic(), d.getPartition(), d.getOffset());
-                        default -> System.out.println(v);
-                    }
+                    if (json) System.out.println(AvroJson.MAPPER.writeValueAsString(AvroJson.of(typeOf(v), (IndexedRecord) v)));
+                    else print(v);
+                    if (!(v instanceof TokenEvent) && count != null && ++answers >= count) break poll;
                 }
                 System.out.flush();
             }
         }
+        System.out.flush();
         return 0;
+    }
+
+    private static String typeOf(SpecificRecord v) {
+        return switch (v) {
+            case TokenEvent t -> "token";
+            case Completion c -> "completion";
+            default -> "dead_letter";
+        };
+    }
+
+    private static void print(SpecificRecord v) {
+        switch (v) {
+            case TokenEvent t -> System.out.printf("token      %s #%d %s%n", t.getRequestId(), t.getIndex(), quote(t.getText()));
+            case Completion cp -> System.out.printf("completion %s [%s, %d tokens, seed %d] %s%n", cp.getRequestId(),
+                    cp.getFinishReason(), cp.getUsage().getCompletionTokens(), cp.getSeed(), quote(cp.getText()));
+            case DeadLetter d -> System.out.printf("dead       %s %s: %s (from %s/%d@%d)%n", d.getRequestId(), d.getErrorCode(),
+                    d.getReason(), d.getTopic(), d.getPartition(), d.getOffset());
+            default -> System.out.println(v);
+        }
     }
 
     private static String quote(String s) {

@@ -4,21 +4,28 @@ import dev.genstream.engine.gguf.TensorSource;
 import dev.genstream.engine.model.ModelFiles;
 import dev.genstream.engine.tokenizer.Tokenizer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tokenize", description = "Print the token ids of a text file's contents, space-separated, on one line.")
+@Command(name = "tokenize", description = "Print the token ids of a text (--text, or a file, '-' = stdin), space-separated, on one line.")
 public final class TokenizeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--text-file", required = true, paramLabel = "F", description = "UTF-8 text to tokenize (all of it, newlines included)")
-    Path textFile;
+    static final class Input {
+        @Option(names = "--text-file", required = true, paramLabel = "F", description = "UTF-8 text to tokenize (all of it, newlines included); '-' = stdin")
+        Path file;
+
+        @Option(names = "--text", required = true, paramLabel = "TEXT", description = "The text itself")
+        String text;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
 
     @Option(names = "--add-bos", description = "Start with the model's BOS token (whatever its add_bos_token says)")
     boolean addBos;
@@ -28,7 +35,7 @@ public final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String text = Files.readString(textFile, StandardCharsets.UTF_8);
+        String text = input.text != null ? input.text : TextInput.read(input.file);
         try (TensorSource file = ModelFiles.open(model.path())) {
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
             int[] ids = tokenizer.encode(text, false, parseSpecial);

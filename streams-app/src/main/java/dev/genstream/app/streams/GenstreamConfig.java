@@ -1,14 +1,20 @@
 package dev.genstream.app.streams;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -34,6 +40,7 @@ public final class GenstreamConfig {
     public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
 
+    private static final Set<String> KNOWN = known();
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(MODEL_ALIAS, "kjv-llama-6m"),
             Map.entry(TOPIC_PROMPTS, "prompts"),
@@ -58,9 +65,11 @@ public final class GenstreamConfig {
             Map.entry("schema.registry.url", "http://127.0.0.1:8081"));
 
     private final Map<String, String> values;
+    private final List<String> warnings;
 
-    private GenstreamConfig(Map<String, String> values) {
+    private GenstreamConfig(Map<String, String> values, List<String> warnings) {
         this.values = values;
+        this.warnings = warnings;
     }
 
     public static GenstreamConfig load(Path file, Map<String, String> env) throws IOException {
@@ -77,14 +86,46 @@ public final class GenstreamConfig {
     public static GenstreamConfig of(Map<String, String> given, Map<String, String> env) {
         Map<String, String> v = new HashMap<>(DEFAULTS);
         v.putAll(given);
+        List<String> warnings = new ArrayList<>();
+        given.keySet().forEach(k -> unknownKey(k, k, warnings));
         env.forEach((name, value) -> {
             if (name.startsWith("GENSTREAM_KAFKA_")) {
                 v.put(name.substring("GENSTREAM_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             } else if (name.startsWith("GENSTREAM_") && !name.equals("GENSTREAM_DEBUG") && !name.equals("GENSTREAM_JAVA_OPTS")) {
-                v.put("genstream." + name.substring("GENSTREAM_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+                String key = "genstream." + name.substring("GENSTREAM_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                v.put(key, value);
+                unknownKey(key, "environment variable " + name, warnings);
             }
         });
-        return new GenstreamConfig(v);
+        return new GenstreamConfig(v, List.copyOf(warnings));
+    }
+
+    /** Problems worth a warning, such as a misspelled genstream.* key (which would otherwise be ignored). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    private static void unknownKey(String key, String source, List<String> warnings) {
+        if (!key.startsWith("genstream.") || KNOWN.contains(key)) return;
+        String hint = Suggest.closest(key, List.copyOf(KNOWN));
+        warnings.add("unknown configuration key " + key + (source.equals(key) ? "" : " (from " + source + ")") + ", ignored"
+                + (hint == null ? "" : "; did you mean " + hint + "?"));
+    }
+
+    /** Every genstream.* key this class names. */
+    private static Set<String> known() {
+        Set<String> keys = new TreeSet<>();
+        for (Field f : GenstreamConfig.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                try {
+                    String k = (String) f.get(null);
+                    if (k.startsWith("genstream.")) keys.add(k);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return keys;
     }
 
     public String get(String key) {
@@ -135,7 +176,7 @@ public final class GenstreamConfig {
     public GenstreamConfig with(String key, String value) {
         Map<String, String> v = new HashMap<>(values);
         v.put(key, value);
-        return new GenstreamConfig(v);
+        return new GenstreamConfig(v, warnings);
     }
 
     public Map<String, String> asMap() {

@@ -11,6 +11,7 @@ import java.util.List;
 
 /**
  * Decides whether a prompt request can be served, and turns it into engine inputs. Pure: no Kafka, no state.
+ * The model-independent rules are {@link RequestRules}, which the CLI applies too; this adds the model's own.
  * Until chat templates land, {@code messages} are rendered as plain "role: content" lines ending in "assistant:".
  */
 public final class PromptValidator {
@@ -44,7 +45,8 @@ public final class PromptValidator {
     }
 
     public Accepted validate(PromptRequest r) throws Rejected {
-        if (r.getRequestId() == null || r.getRequestId().isBlank()) throw new Rejected(ErrorCode.INVALID_PARAMS, "request_id is empty");
+        List<RequestRules.Violation> broken = RequestRules.check(r, maxTokensLimit);
+        if (!broken.isEmpty()) throw new Rejected(broken.get(0).code(), broken.get(0).toString());
         if (r.getModel() != null && !r.getModel().equals(alias)) {
             throw new Rejected(ErrorCode.UNKNOWN_MODEL, "unknown model alias '" + r.getModel() + "' (this service runs '" + alias + "')");
         }
@@ -55,12 +57,6 @@ public final class PromptValidator {
             throw new Rejected(ErrorCode.PROMPT_TOO_LONG, "the prompt has " + ids.length + " tokens; the context holds " + contextSize);
         }
         dev.genstream.schemas.GenerationParams p = r.getParams() != null ? r.getParams() : dev.genstream.schemas.GenerationParams.newBuilder().build();
-        if (p.getMaxTokens() <= 0 || p.getMaxTokens() > maxTokensLimit) {
-            throw new Rejected(ErrorCode.INVALID_MAX_TOKENS, "max_tokens must be in 1.." + maxTokensLimit + ", got " + p.getMaxTokens());
-        }
-        if (!(p.getTemperature() >= 0)) throw new Rejected(ErrorCode.INVALID_TEMPERATURE, "temperature must be >= 0, got " + p.getTemperature());
-        if (!(p.getTopP() > 0 && p.getTopP() <= 1)) throw new Rejected(ErrorCode.INVALID_TOP_P, "top_p must be in (0, 1], got " + p.getTopP());
-        for (String s : p.getStop()) if (s.isEmpty()) throw new Rejected(ErrorCode.INVALID_PARAMS, "a stop string is empty");
         long seed = p.getSeed() != null ? p.getSeed() : CounterRng.seedFor(r.getRequestId());
         try {
             SamplingParams sampling = SamplingParams.builder()
@@ -74,14 +70,10 @@ public final class PromptValidator {
         }
     }
 
-    private static String promptText(PromptRequest r) throws Rejected {
-        if (r.getPrompt() != null) {
-            if (r.getPrompt().isEmpty()) throw new Rejected(ErrorCode.EMPTY_PROMPT, "prompt is empty");
-            return r.getPrompt();
-        }
+    /** Called after {@link RequestRules}: exactly one of prompt and messages is set, and it is not empty. */
+    private static String promptText(PromptRequest r) {
+        if (r.getPrompt() != null) return r.getPrompt();
         List<ChatMessage> messages = r.getMessages();
-        if (messages == null) throw new Rejected(ErrorCode.MISSING_PROMPT, "neither prompt nor messages is set");
-        if (messages.isEmpty()) throw new Rejected(ErrorCode.EMPTY_PROMPT, "messages is empty");
         StringBuilder sb = new StringBuilder();
         for (ChatMessage m : messages) sb.append(m.getRole()).append(": ").append(m.getContent()).append('\n');
         return sb.append("assistant:").toString();

@@ -44,7 +44,7 @@ class CliContractTest {
 
     @Test
     void everySubcommandExplainsItselfWithHelp() {
-        for (String cmd : List.of("demo", "run", "produce", "tail", "generate", "logits", "tokenize", "bench", "synth")) {
+        for (String cmd : List.of("demo", "run", "produce", "batch", "replay", "tail", "generate", "logits", "tokenize", "detokenize", "bench", "synth")) {
             Run r = run(cmd, "--help");
             assertThat(r.exit()).as(cmd).isZero();
             assertThat(r.out()).as(cmd).startsWith("Usage: genstream " + cmd).contains("--help");
@@ -58,7 +58,7 @@ class CliContractTest {
         assertThat(r.out()).isNotBlank();
         List<String> stats = r.err().lines().filter(l -> l.startsWith("[stats]")).toList();
         assertThat(stats).hasSize(1);
-        assertThat(stats.get(0)).containsPattern("prompt tokens: \\d+, generated tokens: 20, prefill: [0-9.]+ tok/s, decode: [0-9.]+ tok/s, finish: length");
+        assertThat(stats.get(0)).containsPattern("prompt tokens: \\d+, generated tokens: 20, prefill \\(incl. JVM warm-up\\): [0-9.]+ tok/s, decode: [0-9.]+ tok/s, finish: length");
         // Greedy output is the same every run, and equals the engine's own decoding of the same prompt.
         Run again = run("generate", "--model", model(), "--prompt", "And the LORD said unto Moses,", "-n", "20", "--temperature", "0");
         assertThat(again.out()).isEqualTo(r.out());
@@ -129,10 +129,65 @@ class CliContractTest {
 
         Run flag = run("generate", "--model", model(), "--prompt", "x", "--top-p", "0");
         assertThat(flag.exit()).isNotZero();
-        assertThat(flag.err()).contains("top").doesNotContain("\tat ");
+        assertThat(flag.err()).contains("--top-p must be in (0, 1]").doesNotContain("topP").doesNotContain("\tat ");
 
         Run ids = run("logits", "--model", model(), "--ids", "1,99999", "--out", dir.resolve("o.npy").toString());
         assertThat(ids.exit()).isNotZero();
         assertThat(ids.err()).contains("outside the vocabulary");
+    }
+
+    /** As {@link #run}, with {@code stdin} as standard input. */
+    static Run runWithStdin(String stdin, String... args) {
+        java.io.InputStream old = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            return run(args);
+        } finally {
+            System.setIn(old);
+        }
+    }
+
+    @Test
+    void tokenizeTakesTextOrStdinAndDetokenizeInvertsIt() {
+        assertThat(run("tokenize", "--model", model(), "--text", "In the beginning").out()).isEqualTo("3440 261 2078" + System.lineSeparator());
+        assertThat(runWithStdin("In the beginning", "tokenize", "--model", model(), "--text-file", "-").out())
+                .isEqualTo("3440 261 2078" + System.lineSeparator());
+        assertThat(run("detokenize", "--model", model(), "--ids", "3440 261 2078").out()).isEqualTo("In the beginning");
+        assertThat(run("detokenize", "--model", model(), "--ids", "3440,261,2078").out()).isEqualTo("In the beginning");
+        Run bad = run("detokenize", "--model", model(), "--ids", "3440 99999");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("--ids: 99999 is outside the vocabulary (0..4095)");
+        Run both = run("tokenize", "--model", model(), "--text", "a", "--text-file", "-");
+        assertThat(both.exit()).isNotZero();
+        assertThat(both.err()).contains("mutually exclusive");
+    }
+
+    @Test
+    void generateReadsAPromptFileAndPrintsLogprobs() throws Exception {
+        Path prompt = Files.writeString(dir.resolve("p.txt"), "And the LORD said unto Moses,");
+        Run direct = run("generate", "--model", model(), "--prompt", "And the LORD said unto Moses,", "-n", "6", "--temperature", "0", "--threads", "1");
+        Run fromFile = run("generate", "--model", model(), "--prompt-file", prompt.toString(), "-n", "6", "--temperature", "0", "--threads", "1",
+                "--logprobs", "3");
+        assertThat(fromFile.exit()).as(fromFile.err()).isZero();
+        assertThat(fromFile.out()).isEqualTo(direct.out());
+        List<String> lp = fromFile.err().lines().filter(l -> l.startsWith("[logprob] ")).toList();
+        assertThat(lp).hasSize(6);
+        // Greedy: the chosen token is the most likely, so it is also the first alternative, with the same logprob.
+        assertThat(lp.get(0)).matches("\\[logprob\\] #0 \\d+ \".*\" -?[0-9.]+ \\| \".*\" -?[0-9.]+, \".*\" -?[0-9.]+, \".*\" -?[0-9.]+");
+        String chosen = lp.get(0).split(" ")[4], firstAlt = lp.get(0).substring(lp.get(0).indexOf('|')).split(" ")[2].replace(",", "");
+        assertThat(firstAlt).isEqualTo(chosen);
+        Run stdin = runWithStdin("And the LORD said unto Moses,", "generate", "--model", model(), "--prompt-file", "-", "-n", "6", "--temperature", "0", "--threads", "1");
+        assertThat(stdin.out()).isEqualTo(direct.out());
+        Run tooMany = run("generate", "--model", model(), "--prompt", "x", "--logprobs", "99");
+        assertThat(tooMany.err()).contains("--logprobs must be in [0, 20]");
+    }
+
+    @Test
+    void threadsAboveTheCoreCountAreCappedWithAWarning() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Run r = run("generate", "--model", model(), "--prompt", "In the beginning", "-n", "2", "--threads", Integer.toString(cores + 7));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: --threads " + (cores + 7) + " is more than the " + cores + " core(s) here; using " + cores)
+                .contains("threads: " + cores);
     }
 }

@@ -41,4 +41,16 @@ class GenstreamConfigTest {
         GenstreamConfig c = GenstreamConfig.of(Map.of(GenstreamConfig.BATCH_SIZE, "many"), Map.of());
         assertThatThrownBy(() -> c.getInt(GenstreamConfig.BATCH_SIZE)).hasMessageContaining("genstream.batch.size").hasMessageContaining("many");
     }
+
+    @Test
+    void aMisspelledKeyIsAWarningWithTheKeyItMeant() {
+        GenstreamConfig c = GenstreamConfig.of(Map.of("genstream.modle.path", "m.gguf", "genstream.batch.size", "4", "max.poll.records", "5"),
+                Map.of("GENSTREAM_TOPIC_PROMTS", "p"));
+        assertThat(c.warnings()).containsExactlyInAnyOrder(
+                "unknown configuration key genstream.modle.path, ignored; did you mean genstream.model.path?",
+                "unknown configuration key genstream.topic.promts (from environment variable GENSTREAM_TOPIC_PROMTS), ignored; did you mean genstream.topic.prompts?");
+        assertThat(GenstreamConfig.of(Map.of("genstream.whatever.this.is", "1"), Map.of()).warnings())
+                .containsExactly("unknown configuration key genstream.whatever.this.is, ignored");
+        assertThat(GenstreamConfig.of(Map.of(GenstreamConfig.MODEL_PATH, "m"), Map.of()).warnings()).isEmpty();
+    }
 }

@@ -68,6 +68,7 @@ class PromptValidatorTest {
         expect(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).setTopK(-3).build()).build(), ErrorCode.INVALID_PARAMS);
         expect(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).setLogprobs(99).build()).build(), ErrorCode.INVALID_PARAMS);
         expect(req().setModel("other").setParams(ok).build(), ErrorCode.UNKNOWN_MODEL);
+        expect(req().setMessages(List.of(new ChatMessage("user", "Who?"))).setParams(ok).build(), ErrorCode.INVALID_PARAMS);
     }
 
     static void expect(PromptRequest r, ErrorCode code) {
