@@ -173,8 +173,8 @@ public final class Transformer {
                 layerRope.apply(ws.k, r * kvDim, c.kvHeads(), c.headDim(), ws.cos, ws.sin);
             }
             KvCache cache = rows.cache()[r];
-            System.arraycopy(ws.k, r * kvDim, cache.keys(l), rows.pos()[r] * kvDim, kvDim);
-            System.arraycopy(ws.v, r * kvDim, cache.values(l), rows.pos()[r] * kvDim, kvDim);
+            System.arraycopy(ws.k, r * kvDim, cache.keys(l), cache.offset(l, rows.pos()[r]), kvDim);
+            System.arraycopy(ws.v, r * kvDim, cache.values(l), cache.offset(l, rows.pos()[r]), kvDim);
         }
         parallel.forRange(n * c.heads(), (from, to) -> {
             float[] scores = new float[rows.maxPos() + 1];
@@ -196,19 +196,20 @@ public final class Transformer {
      * sliding-window layer only the last {@code slidingWindow} of them. Scores are soft-capped where the model says.
      */
     private void attendHead(int l, int r, int h, Rows rows, float[] scores) {
-        int hd = c.headDim(), kvDim = c.kvDim();
+        int hd = c.headDim();
         int kvOff = (h / (c.heads() / c.kvHeads())) * hd;
         int qOff = r * c.qDim() + h * hd;
-        float[] keys = rows.cache()[r].keys(l), values = rows.cache()[r].values(l);
+        KvCache cache = rows.cache()[r];
+        float[] keys = cache.keys(l), values = cache.values(l);
         int first = c.slidingLayer(l) ? Math.max(0, rows.pos()[r] - c.slidingWindow() + 1) : 0;
         int len = rows.pos()[r] + 1 - first;
         for (int i = 0; i < len; i++) {
-            scores[i] = Ops.dot(ws.q, qOff, keys, (first + i) * kvDim + kvOff, hd) * c.attentionScale();
+            scores[i] = Ops.dot(ws.q, qOff, keys, cache.offset(l, first + i) + kvOff, hd) * c.attentionScale();
         }
         if (c.attnSoftcap() > 0) Ops.softcap(scores, 0, len, c.attnSoftcap());
         Ops.softmax(scores, 0, len);
         java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
-        for (int i = 0; i < len; i++) Ops.axpy(scores[i], values, (first + i) * kvDim + kvOff, ws.att, qOff, hd);
+        for (int i = 0; i < len; i++) Ops.axpy(scores[i], values, cache.offset(l, first + i) + kvOff, ws.att, qOff, hd);
     }
 
     private void ffn(Weights.Layer layer, int n) {
