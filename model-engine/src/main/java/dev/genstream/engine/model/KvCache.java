@@ -96,7 +96,8 @@ public final class KvCache {
         length += n;
     }
 
-    private int slots(int layer) {
+    /** Positions a layer's storage holds; position p is in slot p % slots. */
+    int slots(int layer) {
         return keys[layer].length / kvDim;
     }
 

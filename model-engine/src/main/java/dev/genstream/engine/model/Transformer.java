@@ -196,20 +196,24 @@ public final class Transformer {
      * sliding-window layer only the last {@code slidingWindow} of them. Scores are soft-capped where the model says.
      */
     private void attendHead(int l, int r, int h, Rows rows, float[] scores) {
-        int hd = c.headDim();
+        int hd = c.headDim(), kvDim = c.kvDim();
         int kvOff = (h / (c.heads() / c.kvHeads())) * hd;
         int qOff = r * c.qDim() + h * hd;
         KvCache cache = rows.cache()[r];
         float[] keys = cache.keys(l), values = cache.values(l);
         int first = c.slidingLayer(l) ? Math.max(0, rows.pos()[r] - c.slidingWindow() + 1) : 0;
         int len = rows.pos()[r] + 1 - first;
-        for (int i = 0; i < len; i++) {
-            scores[i] = Ops.dot(ws.q, qOff, keys, cache.offset(l, first + i) + kvOff, hd) * c.attentionScale();
+        // positions first.. sit in consecutive slots that wrap once at most (a ring of a window layer); no division per key
+        int slots = cache.slots(l), start = first % slots;
+        for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+            scores[i] = Ops.dot(ws.q, qOff, keys, slot * kvDim + kvOff, hd) * c.attentionScale();
         }
         if (c.attnSoftcap() > 0) Ops.softcap(scores, 0, len, c.attnSoftcap());
         Ops.softmax(scores, 0, len);
         java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
-        for (int i = 0; i < len; i++) Ops.axpy(scores[i], values, cache.offset(l, first + i) + kvOff, ws.att, qOff, hd);
+        for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+            Ops.axpy(scores[i], values, slot * kvDim + kvOff, ws.att, qOff, hd);
+        }
     }
 
     private void ffn(Weights.Layer layer, int n) {
