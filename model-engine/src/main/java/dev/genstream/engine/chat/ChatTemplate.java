@@ -1,6 +1,9 @@
 package dev.genstream.engine.chat;
 
+import dev.genstream.engine.tokenizer.Tokenizer;
+
 import java.time.LocalDateTime;
+import java.util.BitSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +69,21 @@ public final class ChatTemplate {
 
         public String text() {
             return text.text;
+        }
+
+        /** Which characters of {@link #text()} came from user content. */
+        public BitSet userContent() {
+            BitSet b = new BitSet(text.length());
+            for (int i = 0; i < text.length(); i++) if (text.isUser(i)) b.set(i);
+            return b;
+        }
+
+        /**
+         * The prompt's token ids: special tokens are parsed in the template's own text only, so no user span can
+         * produce a control id. BOS/EOS are not added: the template writes them (as HF's apply_chat_template).
+         */
+        public int[] tokens(Tokenizer tokenizer) {
+            return tokenizer.encode(text.text, userContent(), false);
         }
 
         public List<Segment> segments() {

@@ -56,7 +56,8 @@ class ChatTemplateConformanceTest {
         if (c.containsKey("expected_error")) {
             assertThatThrownBy(() -> template.render(messages, tools, gen, bos, eos, now))
                     .as("Python failed with: %s", c.get("expected_error"))
-                    .isInstanceOf(TemplateException.class);
+                    .isInstanceOf(TemplateException.class)
+                    .hasMessageContaining((String) c.get("expected_error"));
         } else {
             ChatTemplate.Rendering r = template.render(messages, tools, gen, bos, eos, now);
             assertThat(r.text()).isEqualTo(c.get("expected"));
