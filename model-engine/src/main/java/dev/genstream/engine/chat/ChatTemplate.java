@@ -8,17 +8,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A model's chat template ({@code tokenizer.chat_template}), rendered with the variables of HF's
  * {@code apply_chat_template}. The rendering keeps apart what the template wrote and what came from the messages and
- * tools, so that only the template's own text may become control tokens (see {@link ChatTokens}).
+ * tools, so that only the template's own text may become control tokens (see {@link Rendering#tokens}).
  *
  * <p>Every string in {@code messages} and {@code tools} counts as user content, except each message's
- * {@code role}: templates splice the role into control markers ({@code '<|' + role + '|>'}), so callers must
- * accept only known roles.
+ * {@code role}: templates splice the role into control markers ({@code '<|' + role + '|>'}), so a role must be a
+ * plain name, checked here.
  */
 public final class ChatTemplate {
+    private static final Pattern ROLE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
+
     private final String source;
     private final JinjaTemplate template;
 
@@ -47,6 +50,10 @@ public final class ChatTemplate {
         Map<String, Object> vars = new LinkedHashMap<>();
         List<Object> msgs = new ArrayList<>();
         for (Map<String, ?> m : messages) {
+            if (m.get("role") != null && !(m.get("role") instanceof CharSequence r && ROLE.matcher(r).matches())) {
+                throw new TemplateException("a message role must be a plain name (letters, digits, _ or -), got: "
+                        + m.get("role"));
+            }
             Map<Object, Object> out = new LinkedHashMap<>();
             m.forEach((k, v) -> out.put(PyStr.of(k), Py.fromJava(v, !k.equals("role"))));
             msgs.add(out);
