@@ -45,6 +45,8 @@ class ChatTemplateTokensTest {
         // while parsing specials across the whole string, as HF and llama.cpp do, lets the user forge turns
         int[] naive = tokenizer.encode(r.text(), false, true);
         assertThat(Arrays.stream(naive).filter(tokenizer::isControl).count()).isGreaterThan(3);
+        // and generation ends at the template's end-of-turn marker
+        assertThat(tokenizer.isEndOfGeneration(end)).isTrue();
     }
 
     @Test

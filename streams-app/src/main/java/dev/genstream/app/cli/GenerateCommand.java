@@ -1,12 +1,18 @@
 package dev.genstream.app.cli;
 
+import dev.genstream.engine.chat.ChatPrompter;
+import dev.genstream.engine.chat.TemplateException;
 import dev.genstream.engine.generate.GenerationParams;
 import dev.genstream.engine.generate.Generator;
 import dev.genstream.engine.model.Model;
 import dev.genstream.engine.sampling.SamplingParams;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,8 +33,15 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt")
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "The prompt (or --messages-file)")
     String prompt;
+
+    @Option(names = "--messages-file", paramLabel = "F",
+            description = "A chat as JSON (an array of messages, or {\"messages\": [...], \"tools\": [...]}), rendered with the model's chat template")
+    Path messagesFile;
+
+    @Option(names = "--chat-template-file", paramLabel = "T", description = "Jinja chat template to use instead of the model's")
+    Path chatTemplateFile;
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256", description = "Most tokens to generate (default: ${DEFAULT-VALUE})")
     int maxTokens;
@@ -71,7 +84,10 @@ public final class GenerateCommand implements Callable<Integer> {
     boolean parseSpecial;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        if ((prompt == null) == (messagesFile == null)) {
+            throw new ParameterException(spec.commandLine(), "give exactly one of --prompt or --messages-file");
+        }
         if (maxTokens <= 0) throw new ParameterException(spec.commandLine(), "--max-tokens must be positive, got " + maxTokens);
         long usedSeed = seed != null ? seed : new SecureRandom().nextLong();
         SamplingParams sampling = samplingParams(usedSeed);
@@ -79,7 +95,7 @@ public final class GenerateCommand implements Callable<Integer> {
         try (Model m = model.load()) {
             int ctx = ctxSize != null ? ctxSize : m.config().contextLength();
             if (ctx < 2) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 2, got " + ctx);
-            int[] ids = m.tokenizer().encode(prompt, true, parseSpecial);
+            int[] ids = promptIds(m);
             Generator.Result r = new Generator(m, m.tokenizer(), ctx).generate(ids,
                     new GenerationParams(sampling, maxTokens, stop), t -> {
                         out.print(t.text());
@@ -92,6 +108,21 @@ public final class GenerateCommand implements Callable<Integer> {
                     r.finishReason().wireName(), usedSeed, model.threads());
         }
         return 0;
+    }
+
+    /** The prompt as given, or the chat rendered with the model's template (specials parsed in template text only). */
+    private int[] promptIds(Model m) throws IOException {
+        if (prompt != null) return m.tokenizer().encode(prompt, true, parseSpecial);
+        ChatMessagesJson.Conversation conv = ChatMessagesJson.read(messagesFile);
+        String override = chatTemplateFile != null ? Files.readString(chatTemplateFile, StandardCharsets.UTF_8) : null;
+        ChatPrompter chat = ChatPrompter.forModel(m.file().metadata(), m.tokenizer(), override).orElseThrow(() ->
+                new IllegalArgumentException("the model has no chat template (" + ChatPrompter.METADATA_KEY
+                        + "); give one with --chat-template-file"));
+        try {
+            return chat.encode(conv.messages(), conv.tools(), LocalDateTime.now());
+        } catch (TemplateException e) {
+            throw new IllegalArgumentException("chat template: " + ChatTemplateCommand.oneLine(e.getMessage()), e);
+        }
     }
 
     private SamplingParams samplingParams(long usedSeed) {

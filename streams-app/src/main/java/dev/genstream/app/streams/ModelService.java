@@ -1,5 +1,6 @@
 package dev.genstream.app.streams;
 
+import dev.genstream.engine.chat.ChatPrompter;
 import dev.genstream.engine.generate.Scheduler;
 import dev.genstream.engine.model.Model;
 import java.io.IOException;
@@ -20,9 +21,16 @@ public final class ModelService implements AutoCloseable {
     private final String fingerprint;
     private final int contextSize;
     private final int maxTokensLimit;
+    private final ChatPrompter chat;
 
     public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit) {
+        this(path, alias, threads, limits, maxTokensLimit, null);
+    }
+
+    /** @param chatTemplate a Jinja chat template replacing the model's own, or null to use the model's */
+    public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit, String chatTemplate) {
         this.model = Model.load(path, threads);
+        this.chat = ChatPrompter.forModel(model.file().metadata(), model.tokenizer(), chatTemplate).orElse(null);
         this.alias = alias;
         this.fingerprint = sha256(path);
         this.contextSize = limits.contextSize();
@@ -58,7 +66,18 @@ public final class ModelService implements AutoCloseable {
             int trained = dev.genstream.engine.model.ModelConfig.from(file).contextLength();
             int ctx = Integer.parseInt(c.get(GenstreamConfig.CONTEXT_SIZE, Integer.toString(Math.min(trained, 4096))));
             Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx);
-            return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT));
+            return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT),
+                    chatTemplate(c));
+        }
+    }
+
+    private static String chatTemplate(GenstreamConfig c) {
+        String file = c.get(GenstreamConfig.CHAT_TEMPLATE_FILE, null);
+        if (file == null || file.isBlank()) return null;
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(GenstreamConfig.CHAT_TEMPLATE_FILE + ": cannot read " + file + ": " + e.getMessage());
         }
     }
 
@@ -77,6 +96,11 @@ public final class ModelService implements AutoCloseable {
 
     public Model model() {
         return model;
+    }
+
+    /** Renders {@code messages} requests; null when the model has no chat template and none is configured. */
+    public ChatPrompter chat() {
+        return chat;
     }
 
     public Scheduler scheduler() {

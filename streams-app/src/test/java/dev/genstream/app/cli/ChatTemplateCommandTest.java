@@ -81,4 +81,31 @@ class ChatTemplateCommandTest {
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err().lines().toList()).hasSize(1).first().asString().contains("not valid JSON");
     }
+
+    @Test
+    void generateRendersMessagesWithTheModelsTemplate() throws Exception {
+        Path messages = Files.writeString(dir.resolve("m.json"), "[{\"role\":\"user\",\"content\":\"Who led Israel?\"}]");
+        Run r = CliContractTest.run("generate", "--model", BundledModel.path().toString(), "--messages-file", messages.toString(),
+                "-n", "8", "--temperature", "0", "--threads", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        // the prompt is the ChatML rendering: the same ids as the rendering tokenized with specials parsed
+        Path template = Files.writeString(dir.resolve("plain.jinja"), "{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}assistant:");
+        Run plain = CliContractTest.run("generate", "--model", BundledModel.path().toString(), "--messages-file", messages.toString(),
+                "--chat-template-file", template.toString(), "-n", "8", "--temperature", "0", "--threads", "1");
+        Run asPrompt = CliContractTest.run("generate", "--model", BundledModel.path().toString(), "--prompt", "user: Who led Israel?\nassistant:",
+                "-n", "8", "--temperature", "0", "--threads", "1");
+        assertThat(plain.out()).isEqualTo(asPrompt.out());
+        assertThat(promptTokens(plain.err())).isEqualTo(promptTokens(asPrompt.err()));
+        Run chatml = CliContractTest.run("generate", "--model", BundledModel.path().toString(), "--prompt",
+                "<|im_start|>user\nWho led Israel?<|im_end|>\n<|im_start|>assistant\n", "-n", "8", "--temperature", "0", "--threads", "1");
+        assertThat(r.out()).isEqualTo(chatml.out());
+        assertThat(promptTokens(r.err())).isEqualTo(promptTokens(chatml.err()));
+        Run neither = CliContractTest.run("generate", "--model", BundledModel.path().toString());
+        assertThat(neither.exit()).isNotZero();
+        assertThat(neither.err().lines().toList()).hasSize(1).first().asString().contains("exactly one of --prompt or --messages-file");
+    }
+
+    private static String promptTokens(String err) {
+        return err.replaceAll("(?s).*prompt tokens: (\\d+).*", "$1");
+    }
 }
