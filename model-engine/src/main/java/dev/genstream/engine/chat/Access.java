@@ -36,7 +36,7 @@ final class Access {
         if (obj instanceof Map<?, ?> m) {
             if (m.containsKey(key)) return m.get(key);
             if (key instanceof Boolean || key instanceof Long || key instanceof Double) {
-                for (Map.Entry<?, ?> e : m.entrySet()) if (Py.eq(e.getKey(), key)) return e.getValue();
+                for (Map.Entry<?, ?> e : m.entrySet()) if (Ops.eq(e.getKey(), key)) return e.getValue();
             }
             return Undefined.attribute(obj, shown);
         }
@@ -95,10 +95,10 @@ final class Access {
     private static Object listMethod(List<?> l, String name, List<Object> a) {
         return switch (name) {
             case "index" -> {
-                for (int i = 0; i < l.size(); i++) if (Py.eq(l.get(i), a.get(0))) yield (long) i;
+                for (int i = 0; i < l.size(); i++) if (Ops.eq(l.get(i), a.get(0))) yield (long) i;
                 throw Py.typeError(Py.repr(a.get(0)) + " is not in list");
             }
-            case "count" -> l.stream().filter(x -> Py.eq(x, a.get(0))).count();
+            case "count" -> l.stream().filter(x -> Ops.eq(x, a.get(0))).count();
             default -> new ArrayList<Object>(l);
         };
     }

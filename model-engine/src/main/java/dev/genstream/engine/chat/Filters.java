@@ -56,7 +56,7 @@ final class Filters {
                     Py.str(arg(a, kw, 1, "by", PyStr.of("key"))).text, Py.truthy(arg(a, kw, 2, "reverse", false)));
             case "unique" -> {
                 List<Object> out = new ArrayList<>();
-                for (Object o : Py.iterate(v)) if (out.stream().noneMatch(x -> Py.eq(x, o))) out.add(o);
+                for (Object o : Py.iterate(v)) if (out.stream().noneMatch(x -> Ops.eq(x, o))) out.add(o);
                 yield out;
             }
             case "abs" -> v instanceof Double d ? (Object) Math.abs(d) : (Object) Math.abs(Py.toLong(v));
@@ -67,7 +67,7 @@ final class Filters {
             case "sum" -> {
                 Object total = arg(a, kw, 1, "start", 0L);
                 Object attribute = arg(a, kw, 0, "attribute", null);
-                for (Object o : Py.iterate(v)) total = Py.binary("+", total, attribute == null ? o : attribute(o, attribute));
+                for (Object o : Py.iterate(v)) total = Ops.binary("+", total, attribute == null ? o : attribute(o, attribute));
                 yield total;
             }
             case "min", "max" -> {
@@ -75,7 +75,7 @@ final class Filters {
                 if (items.isEmpty()) yield new Undefined("No aggregated item, sequence was empty.");
                 Object best = items.getFirst();
                 for (Object o : items) {
-                    int c = Py.compare(o, best, "<");
+                    int c = Ops.compare(o, best, "<");
                     if (name.equals("min") ? c < 0 : c > 0) best = o;
                 }
                 yield best;
@@ -149,7 +149,7 @@ final class Filters {
 
     private static List<Object> sort(Object v, boolean reverse, boolean caseSensitive, Object attribute) {
         List<Object> items = Py.iterate(v);
-        Comparator<Object> cmp = (x, y) -> Py.compare(sortKey(x, attribute, caseSensitive),
+        Comparator<Object> cmp = (x, y) -> Ops.compare(sortKey(x, attribute, caseSensitive),
                 sortKey(y, attribute, caseSensitive), "<");
         items.sort(reverse ? cmp.reversed() : cmp);
         return items;
@@ -164,7 +164,7 @@ final class Filters {
         if (!(v instanceof Map<?, ?> m)) throw Py.typeError("You can only sort by either \"key\" or \"value\"");
         List<Object> items = Access.items(m);
         int pos = by.equals("value") ? 1 : 0;
-        Comparator<Object> cmp = (x, y) -> Py.compare(sortKey(((List<?>) x).get(pos), null, caseSensitive),
+        Comparator<Object> cmp = (x, y) -> Ops.compare(sortKey(((List<?>) x).get(pos), null, caseSensitive),
                 sortKey(((List<?>) y).get(pos), null, caseSensitive), "<");
         items.sort(reverse ? cmp.reversed() : cmp);
         return items;

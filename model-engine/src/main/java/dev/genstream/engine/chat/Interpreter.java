@@ -221,7 +221,7 @@ final class Interpreter {
             }
             case Expr.Binary b -> {
                 Object l = eval(b.left(), scope), r = eval(b.right(), scope);
-                yield b.op().equals("~") ? Py.str(l).concat(Py.str(r)) : Py.binary(b.op(), l, r);
+                yield b.op().equals("~") ? Py.str(l).concat(Py.str(r)) : Ops.binary(b.op(), l, r);
             }
             case Expr.Compare c -> compare(c, scope);
             case Expr.And a -> {
@@ -257,14 +257,14 @@ final class Interpreter {
             Object right = eval(c.rest().get(i), scope);
             String op = c.ops().get(i);
             boolean ok = switch (op) {
-                case "==" -> Py.eq(left, right);
-                case "!=" -> !Py.eq(left, right);
-                case "in" -> Py.contains(right, left);
-                case "not in" -> !Py.contains(right, left);
-                case "<" -> Py.compare(left, right, op) < 0;
-                case "<=" -> Py.compare(left, right, op) <= 0;
-                case ">" -> Py.compare(left, right, op) > 0;
-                default -> Py.compare(left, right, op) >= 0;
+                case "==" -> Ops.eq(left, right);
+                case "!=" -> !Ops.eq(left, right);
+                case "in" -> Ops.contains(right, left);
+                case "not in" -> !Ops.contains(right, left);
+                case "<" -> Ops.compare(left, right, op) < 0;
+                case "<=" -> Ops.compare(left, right, op) <= 0;
+                case ">" -> Ops.compare(left, right, op) > 0;
+                default -> Ops.compare(left, right, op) >= 0;
             };
             if (!ok) return false;
             left = right;

@@ -78,7 +78,7 @@ final class Json {
             return;
         }
         List<Map.Entry<?, ?>> entries = new ArrayList<>(m.entrySet());
-        if (sortKeys) entries.sort((a, b) -> Py.compare(a.getKey(), b.getKey(), "<"));
+        if (sortKeys) entries.sort((a, b) -> Ops.compare(a.getKey(), b.getKey(), "<"));
         out.append("{");
         boolean first = true;
         for (Map.Entry<?, ?> e : entries) {

@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Python semantics of template values: None is {@code null}, int {@link Long}, float {@link Double}, bool
@@ -150,64 +149,6 @@ final class Py {
         return sign + digits.substring(0, dp) + "." + digits.substring(dp);
     }
 
-    // ---- comparison ----
-
-    static boolean eq(Object a, Object b) {
-        if (a instanceof Undefined || b instanceof Undefined) return a instanceof Undefined && b instanceof Undefined;
-        if (isNumber(a) && isNumber(b)) {
-            if (isInt(a) && isInt(b)) return toLong(a) == toLong(b);
-            return toDouble(a) == toDouble(b);
-        }
-        if (a instanceof List<?> x && b instanceof List<?> y) {
-            if (x.size() != y.size()) return false;
-            for (int i = 0; i < x.size(); i++) if (!eq(x.get(i), y.get(i))) return false;
-            return true;
-        }
-        if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-            if (x.size() != y.size()) return false;
-            for (Map.Entry<?, ?> e : x.entrySet()) {
-                if (!y.containsKey(e.getKey()) || !eq(e.getValue(), y.get(e.getKey()))) return false;
-            }
-            return true;
-        }
-        return Objects.equals(a, b);
-    }
-
-    static int compare(Object a, Object b, String op) {
-        if (isNumber(a) && isNumber(b)) {
-            if (isInt(a) && isInt(b)) return Long.compare(toLong(a), toLong(b));
-            return Double.compare(toDouble(a), toDouble(b));
-        }
-        if (a instanceof PyStr x && b instanceof PyStr y) return x.compareTo(y);
-        if (a instanceof List<?> x && b instanceof List<?> y) {
-            for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
-                if (!eq(x.get(i), y.get(i))) return compare(x.get(i), y.get(i), op);
-            }
-            return Integer.compare(x.size(), y.size());
-        }
-        if (a instanceof Undefined u) throw u.fail();
-        if (b instanceof Undefined u) throw u.fail();
-        throw typeError("'" + op + "' not supported between instances of '" + typeName(a) + "' and '"
-                + typeName(b) + "'");
-    }
-
-    static boolean contains(Object container, Object item) {
-        if (container instanceof PyStr s) {
-            if (!(item instanceof PyStr p)) {
-                throw typeError("'in <string>' requires string as left operand, not " + typeName(item));
-            }
-            return s.text.contains(p.text);
-        }
-        if (container instanceof Map<?, ?> m) return m.containsKey(item instanceof Undefined ? null : item)
-                || m.keySet().stream().anyMatch(k -> eq(k, item));
-        if (container instanceof Undefined) return false;
-        if (container instanceof List || container instanceof Gen) {
-            for (Object o : iterate(container)) if (eq(o, item)) return true;
-            return false;
-        }
-        throw typeError("argument of type '" + typeName(container) + "' is not iterable");
-    }
-
     // ---- iteration and length ----
 
     static List<Object> iterate(Object v) {
@@ -233,108 +174,6 @@ final class Py {
         if (v instanceof Map<?, ?> m) return m.size();
         if (v instanceof Undefined) return 0;
         throw typeError("object of type '" + typeName(v) + "' has no len()");
-    }
-
-    // ---- arithmetic ----
-
-    static Object binary(String op, Object a, Object b) {
-        if (a instanceof Undefined u) throw u.fail();
-        if (b instanceof Undefined u) throw u.fail();
-        switch (op) {
-            case "+" -> {
-                if (a instanceof PyStr x && b instanceof PyStr y) return x.concat(y);
-                if (a instanceof List<?> x && b instanceof List<?> y) {
-                    List<Object> out = new ArrayList<>(x);
-                    out.addAll(y);
-                    return out;
-                }
-                if (a instanceof PyStr) {
-                    throw typeError("can only concatenate str (not \"" + typeName(b) + "\") to str");
-                }
-                if (a instanceof List) {
-                    throw typeError("can only concatenate list (not \"" + typeName(b) + "\") to list");
-                }
-                return numeric(op, a, b);
-            }
-            case "*" -> {
-                if (a instanceof PyStr s && isInt(b)) return repeat(s, toLong(b));
-                if (b instanceof PyStr s && isInt(a)) return repeat(s, toLong(a));
-                if (a instanceof List<?> l && isInt(b)) return repeatList(l, toLong(b));
-                if (b instanceof List<?> l && isInt(a)) return repeatList(l, toLong(a));
-                return numeric(op, a, b);
-            }
-            case "%" -> {
-                if (a instanceof PyStr s) return Format.percent(s, b);
-                return numeric(op, a, b);
-            }
-            default -> {
-                return numeric(op, a, b);
-            }
-        }
-    }
-
-    private static PyStr repeat(PyStr s, long n) {
-        PyStr.Builder b = new PyStr.Builder();
-        for (long i = 0; i < n; i++) b.append(s);
-        return b.build();
-    }
-
-    private static List<Object> repeatList(List<?> l, long n) {
-        List<Object> out = new ArrayList<>();
-        for (long i = 0; i < n; i++) out.addAll(l);
-        return out;
-    }
-
-    private static Object numeric(String op, Object a, Object b) {
-        if (!isNumber(a) || !isNumber(b)) {
-            throw typeError("unsupported operand type(s) for " + op + ": '" + typeName(a) + "' and '"
-                    + typeName(b) + "'");
-        }
-        if (isInt(a) && isInt(b) && !op.equals("/")) {
-            long x = toLong(a), y = toLong(b);
-            return switch (op) {
-                case "+" -> x + y;
-                case "-" -> x - y;
-                case "*" -> x * y;
-                case "//" -> {
-                    if (y == 0) throw typeError("integer division or modulo by zero");
-                    yield Math.floorDiv(x, y);
-                }
-                case "%" -> {
-                    if (y == 0) throw typeError("integer division or modulo by zero");
-                    yield Math.floorMod(x, y);
-                }
-                case "**" -> y >= 0 ? (Object) ipow(x, y) : (Object) Math.pow(x, y);
-                default -> throw typeError("unknown operator " + op);
-            };
-        }
-        double x = toDouble(a), y = toDouble(b);
-        return switch (op) {
-            case "+" -> x + y;
-            case "-" -> x - y;
-            case "*" -> x * y;
-            case "/" -> {
-                if (y == 0) throw typeError("division by zero");
-                yield x / y;
-            }
-            case "//" -> {
-                if (y == 0) throw typeError("float floor division by zero");
-                yield Math.floor(x / y);
-            }
-            case "%" -> {
-                if (y == 0) throw typeError("float modulo");
-                double r = x % y;
-                yield r != 0 && (r < 0) != (y < 0) ? r + y : r;
-            }
-            case "**" -> Math.pow(x, y);
-            default -> throw typeError("unknown operator " + op);
-        };
-    }
-
-    private static long ipow(long x, long y) {
-        long r = 1;
-        for (long i = 0; i < y; i++) r *= x;
-        return r;
     }
 
     // ---- conversion of host values ----
