@@ -88,7 +88,7 @@ final class Access {
 
     static List<Object> items(Map<?, ?> m) {
         List<Object> out = new ArrayList<>();
-        for (Map.Entry<?, ?> e : m.entrySet()) out.add(new ArrayList<>(java.util.Arrays.asList(e.getKey(), e.getValue())));
+        for (Map.Entry<?, ?> e : m.entrySet()) out.add(new Tuple(e.getKey(), e.getValue()));
         return out;
     }
 

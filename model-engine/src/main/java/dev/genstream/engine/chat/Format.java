@@ -68,6 +68,13 @@ final class Format {
 
     private static PyStr pad(PyStr s, String spec) {
         boolean left = spec.startsWith("-");
+        if (!left && spec.startsWith("0") && spec.length() > 1) {
+            int width = Integer.parseInt(spec.substring(1).replaceAll("[^0-9].*", ""));
+            boolean neg = s.text.startsWith("-");
+            String digits = neg ? s.text.substring(1) : s.text;
+            String padded = "0".repeat(Math.max(0, width - s.length())) + digits;
+            return PyStr.derived((neg ? "-" : "") + padded, s);
+        }
         String w = spec.replaceAll("[^0-9]", "");
         if (w.isEmpty()) return s;
         int width = Integer.parseInt(w);

@@ -166,8 +166,7 @@ final class Interpreter {
                 kw.remove(p);
                 s.set(p, v);
             }
-            s.set("varargs", args.size() > params.size() ? new ArrayList<>(args.subList(params.size(), args.size()))
-                    : new ArrayList<>());
+            s.set("varargs", args.size() > params.size() ? Tuple.of(args.subList(params.size(), args.size())) : new Tuple());
             if (kw.containsKey("caller")) s.set("caller", kw.remove("caller"));
             Map<Object, Object> rest = new LinkedHashMap<>();
             kw.forEach((k, v) -> rest.put(PyStr.of(k), v));
@@ -183,7 +182,7 @@ final class Interpreter {
             case Expr.Literal l -> l.value();
             case Expr.Name n -> scope.get(n.name());
             case Expr.ListExpr l -> evalAll(l.items(), scope);
-            case Expr.TupleExpr t -> evalAll(t.items(), scope);
+            case Expr.TupleExpr t -> Tuple.of(evalAll(t.items(), scope));
             case Expr.DictExpr d -> {
                 Map<Object, Object> m = new LinkedHashMap<>();
                 for (int i = 0; i < d.keys().size(); i++) m.put(eval(d.keys().get(i), scope), eval(d.values().get(i), scope));

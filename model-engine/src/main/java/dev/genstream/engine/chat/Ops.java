@@ -18,7 +18,7 @@ final class Ops {
             return Py.toDouble(a) == Py.toDouble(b);
         }
         if (a instanceof List<?> x && b instanceof List<?> y) {
-            if (x.size() != y.size()) return false;
+            if (x.size() != y.size() || (a instanceof Tuple) != (b instanceof Tuple)) return false;
             for (int i = 0; i < x.size(); i++) if (!eq(x.get(i), y.get(i))) return false;
             return true;
         }
@@ -125,9 +125,9 @@ final class Ops {
         if (Py.isInt(a) && Py.isInt(b) && !op.equals("/")) {
             long x = Py.toLong(a), y = Py.toLong(b);
             return switch (op) {
-                case "+" -> x + y;
-                case "-" -> x - y;
-                case "*" -> x * y;
+                case "+" -> exact(() -> Math.addExact(x, y));
+                case "-" -> exact(() -> Math.subtractExact(x, y));
+                case "*" -> exact(() -> Math.multiplyExact(x, y));
                 case "//" -> {
                     if (y == 0) throw Py.typeError("integer division or modulo by zero");
                     yield Math.floorDiv(x, y);
@@ -136,7 +136,7 @@ final class Ops {
                     if (y == 0) throw Py.typeError("integer division or modulo by zero");
                     yield Math.floorMod(x, y);
                 }
-                case "**" -> y >= 0 ? (Object) ipow(x, y) : (Object) Math.pow(x, y);
+                case "**" -> y >= 0 ? (Object) exact(() -> ipow(x, y)) : (Object) Math.pow(x, y);
                 default -> throw Py.typeError("unknown operator " + op);
             };
         }
@@ -165,7 +165,16 @@ final class Ops {
 
     private static long ipow(long x, long y) {
         long r = 1;
-        for (long i = 0; i < y; i++) r *= x;
+        for (long i = 0; i < y; i++) r = Math.multiplyExact(r, x);
         return r;
+    }
+
+    /** Python ints are unbounded; ours are 64-bit, and overflowing one is an error, not a wrong number. */
+    private static long exact(java.util.function.LongSupplier op) {
+        try {
+            return op.getAsLong();
+        } catch (ArithmeticException e) {
+            throw Py.typeError("integer result too large (beyond 64 bits)");
+        }
     }
 }

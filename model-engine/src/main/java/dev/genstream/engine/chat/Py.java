@@ -24,6 +24,7 @@ final class Py {
         if (v instanceof Long) return "int";
         if (v instanceof Double) return "float";
         if (v instanceof PyStr) return "str";
+        if (v instanceof Tuple) return "tuple";
         if (v instanceof List) return "list";
         if (v instanceof Map) return "dict";
         if (v instanceof Gen) return "generator";
@@ -86,6 +87,12 @@ final class Py {
 
     static String repr(Object v) {
         if (v instanceof PyStr s) return strRepr(s.text);
+        if (v instanceof Undefined) return "Undefined";
+        if (v instanceof Tuple t) {
+            StringBuilder sb = new StringBuilder("(");
+            for (int i = 0; i < t.size(); i++) sb.append(i > 0 ? ", " : "").append(repr(t.get(i)));
+            return sb.append(t.size() == 1 ? ",)" : ")").toString();
+        }
         if (v instanceof List<?> l) {
             StringBuilder sb = new StringBuilder("[");
             for (int i = 0; i < l.size(); i++) sb.append(i > 0 ? ", " : "").append(repr(l.get(i)));

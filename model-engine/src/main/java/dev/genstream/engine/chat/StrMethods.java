@@ -234,7 +234,11 @@ final class StrMethods {
         for (int i = 0; i < s.text.length(); ) {
             int c = s.text.codePointAt(i);
             i += Character.charCount(c);
-            sb.appendCodePoint(prevCased ? Character.toLowerCase(c) : Character.toTitleCase(c));
+            if (prevCased) sb.appendCodePoint(Character.toLowerCase(c));
+            else if (Character.toTitleCase(c) == c && new String(Character.toChars(c)).toUpperCase(Locale.ROOT).length() > 1) {
+                String up = new String(Character.toChars(c)).toUpperCase(Locale.ROOT); // full mapping: ß -> Ss
+                sb.append(up.charAt(0)).append(up.substring(1).toLowerCase(Locale.ROOT));
+            } else sb.appendCodePoint(Character.toTitleCase(c));
             prevCased = Character.isUpperCase(c) || Character.isLowerCase(c) || Character.isTitleCase(c);
         }
         return sameShape(s, sb.toString());
@@ -280,12 +284,11 @@ final class StrMethods {
         return PyStr.of(fill.repeat((int) left)).concat(s).concat(PyStr.of(fill.repeat((int) (total - left))));
     }
 
-    private static List<Object> partition(PyStr s, PyStr sep, boolean first) {
+    private static Tuple partition(PyStr s, PyStr sep, boolean first) {
         int i = first ? s.text.indexOf(sep.text) : s.text.lastIndexOf(sep.text);
         if (i < 0) {
-            return first ? new ArrayList<>(List.of(s, PyStr.EMPTY, PyStr.EMPTY))
-                    : new ArrayList<>(List.of(PyStr.EMPTY, PyStr.EMPTY, s));
+            return first ? new Tuple(s, PyStr.EMPTY, PyStr.EMPTY) : new Tuple(PyStr.EMPTY, PyStr.EMPTY, s);
         }
-        return new ArrayList<>(List.of(s.substring(0, i), s.substring(i, i + sep.length()), s.substring(i + sep.length())));
+        return new Tuple(s.substring(0, i), s.substring(i, i + sep.length()), s.substring(i + sep.length()));
     }
 }
