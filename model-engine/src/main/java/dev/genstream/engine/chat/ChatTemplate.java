@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * {@code apply_chat_template}. The rendering keeps apart what the template wrote and what came from the messages and
  * tools, so that only the template's own text may become control tokens (see {@link Rendering#tokens}).
  *
- * <p>Every string in {@code messages} and {@code tools} counts as user content, except each message's
+ * <p>Every string in {@code messages} and {@code tools}, keys included, counts as user content, except each message's
  * {@code role}: templates splice the role into control markers ({@code '<|' + role + '|>'}), so a role must be a
  * plain name, checked here.
  */
@@ -55,7 +55,7 @@ public final class ChatTemplate {
                         + m.get("role"));
             }
             Map<Object, Object> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(PyStr.of(k), Py.fromJava(v, !k.equals("role"))));
+            m.forEach((k, v) -> out.put(PyStr.user(k), Py.fromJava(v, !k.equals("role"))));
             msgs.add(out);
         }
         vars.put("messages", msgs);

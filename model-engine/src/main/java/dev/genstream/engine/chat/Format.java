@@ -51,7 +51,7 @@ final class Format {
                 return pad(Py.str(v), spec);
             }
             case 'r' -> {
-                return pad(PyStr.of(Py.repr(v)), spec);
+                return pad(Py.hasUser(v) ? PyStr.user(Py.repr(v)) : PyStr.of(Py.repr(v)), spec);
             }
             case 'd', 'i' -> {
                 long n = v instanceof Double d ? (long) (double) d : Py.toLong(v);

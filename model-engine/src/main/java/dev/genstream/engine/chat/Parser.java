@@ -61,6 +61,13 @@ final class Parser extends ExprParser {
             case "macro" -> parseMacro();
             case "call" -> parseCallBlock();
             case "filter" -> parseFilterBlock();
+            case "generation" -> { // HF's AssistantTracker tag: marks the assistant's text, renders as its body
+                endTag();
+                List<Node> body = parseBody(Set.of("endgeneration"));
+                next();
+                endTag();
+                yield new Node.FilterBlock(List.of(), body);
+            }
             case "do" -> {
                 Expr e = parseTuple(true);
                 endTag();

@@ -71,7 +71,23 @@ final class Py {
     static PyStr str(Object v) {
         if (v instanceof PyStr s) return s;
         if (v instanceof Undefined) return PyStr.EMPTY;
-        return PyStr.of(plainStr(v));
+        String text = plainStr(v);
+        return hasUser(v) ? PyStr.user(text) : PyStr.of(text);
+    }
+
+    /** Whether a container holds user content anywhere; its printed form is then user content as a whole. */
+    static boolean hasUser(Object v) {
+        if (v instanceof PyStr s) return s.hasUser();
+        if (v instanceof Namespace ns) return hasUser(ns.attrs);
+        if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) if (hasUser(e.getKey()) || hasUser(e.getValue())) return true;
+            return false;
+        }
+        if (v instanceof List<?> l) {
+            for (Object o : l) if (hasUser(o)) return true;
+            return false;
+        }
+        return false;
     }
 
     static String plainStr(Object v) {
@@ -195,7 +211,7 @@ final class Py {
         if (v instanceof BigDecimal b) return b.doubleValue();
         if (v instanceof Map<?, ?> m) {
             Map<Object, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) out.put(fromJava(e.getKey(), false), fromJava(e.getValue(), user));
+            for (Map.Entry<?, ?> e : m.entrySet()) out.put(fromJava(e.getKey(), user), fromJava(e.getValue(), user));
             return out;
         }
         if (v instanceof Iterable<?> it) {

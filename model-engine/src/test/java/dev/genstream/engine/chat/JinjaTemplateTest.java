@@ -39,6 +39,7 @@ class JinjaTemplateTest {
         assertThat(render("{{ {'b': 1, 'a': [1.0, 'é\n']} | tojson(indent=2, sort_keys=true) }}"))
                 .isEqualTo("{\n  \"a\": [\n    1.0,\n    \"é\\n\"\n  ],\n  \"b\": 1\n}");
         assertThat(render("{{ strftime_now('%d %b %Y') }}")).isEqualTo("15 Jan 2026");
+        assertThat(render("{% generation %}kept{% endgeneration %}")).isEqualTo("kept");
     }
 
     @Test
