@@ -41,7 +41,10 @@ public final class JinjaTemplate {
         globals.put("raise_exception", (PyCallable) (a, kw) -> {
             throw new TemplateException(a.isEmpty() ? "raise_exception called" : Py.str(a.getFirst()).text);
         });
-        globals.put("strftime_now", (PyCallable) (a, kw) -> PyStr.of(Strftime.format(now, Py.str(a.getFirst()).text)));
+        globals.put("strftime_now", (PyCallable) (a, kw) -> {
+            PyStr fmt = Py.str(a.getFirst());
+            return PyStr.derived(Strftime.format(now, fmt.text), fmt);
+        });
         variables.forEach((k, v) -> globals.put(k, Py.fromJava(v, false)));
         try {
             return Interpreter.render(nodes, globals);
