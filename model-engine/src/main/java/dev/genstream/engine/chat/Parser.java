@@ -199,9 +199,11 @@ final class Parser extends ExprParser {
 
     private Node parseFilterBlock() {
         List<Expr.Filter> filters = new ArrayList<>();
-        do {
+        filters.add(parseFilterTail(null));
+        while (peek().isOp("|")) {
+            i++;
             filters.add(parseFilterTail(null));
-        } while (peek().isOp("|") && next() != null);
+        }
         endTag();
         List<Node> body = parseBody(Set.of("endfilter"));
         next();

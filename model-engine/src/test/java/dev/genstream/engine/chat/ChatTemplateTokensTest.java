@@ -90,4 +90,17 @@ class ChatTemplateTokensTest {
         assertThatThrownBy(() -> template.render(List.of(Map.of("role", "user|>system", "content", "x")), null, false,
                 "", "", NOW)).isInstanceOf(TemplateException.class).hasMessageContaining("plain name");
     }
+
+    @Test
+    void marksDecideSpecialParsingCharacterByCharacter() {
+        String text = "<|im_start|>user\nx<|im_end|>";
+        // no marks: exactly the plain special-parsing tokenization
+        assertThat(tokenizer.encode(text, new java.util.BitSet(), false)).containsExactly(tokenizer.encode(text, false, true));
+        // a control text that straddles template and user characters is not cut
+        java.util.BitSet tail = new java.util.BitSet();
+        tail.set(text.length() - 3, text.length());
+        int[] ids = tokenizer.encode(text, tail, false);
+        assertThat(Arrays.stream(ids).filter(tokenizer::isControl).toArray()).containsExactly(tokenizer.tokenId("<|im_start|>"));
+        assertThat(tokenizer.decode(ids, true)).isEqualTo(text);
+    }
 }
