@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Splits a template into tokens the way Jinja's lexer does with {@code trim_blocks} and {@code lstrip_blocks} on:
@@ -15,6 +17,9 @@ import java.util.List;
 final class Lexer {
     private static final String[] OPERATORS = {"//", "**", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<",
             ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|"};
+
+    private static final Pattern RAW_BEGIN = Pattern.compile("\\{%[-+]?\\s*raw\\s*(?:(-)%}|\\+?%})");
+    private static final Pattern RAW_END = Pattern.compile("\\{%([-+]?)\\s*endraw\\s*([-+]?)%}");
 
     private final String src;
     private final List<Token> out = new ArrayList<>();
@@ -61,6 +66,14 @@ final class Lexer {
             }
             emitText(data, pos);
             int inner = tag + 2 + (mod == '-' || mod == '+' ? 1 : 0);
+            Matcher raw = RAW_BEGIN.matcher(src).region(tag, src.length());
+            if (kind == '%' && raw.lookingAt()) {
+                pos = raw.end();
+                if (raw.group(1) != null) while (pos < src.length() && Py.isSpace(src.charAt(pos))) pos++;
+                lineStarting = src.charAt(pos - 1) == '\n';
+                lexRaw(tag);
+                continue;
+            }
             if (kind == '#') {
                 int end = src.indexOf("#}", inner);
                 if (end < 0) throw error("unclosed comment", tag);
@@ -74,6 +87,21 @@ final class Lexer {
             }
         }
         out.add(new Token(Kind.EOF, "", src.length()));
+    }
+
+    /** {@code {% raw %}...{% endraw %}}: the text between is literal, with the usual whitespace rules at both tags. */
+    private void lexRaw(int start) {
+        Matcher end = RAW_END.matcher(src);
+        if (!end.find(pos)) throw error("missing '{% endraw %}'", start);
+        String data = src.substring(pos, end.start());
+        if (end.group(1).equals("-")) {
+            data = Py.rstrip(data);
+        } else if (!end.group(1).equals("+")) {
+            int lpos = data.lastIndexOf('\n') + 1;
+            if ((lpos > 0 || lineStarting) && onlyBlanks(data, lpos)) data = data.substring(0, lpos);
+        }
+        emitText(data, pos);
+        pos = afterEnd(end.end(), end.group(2).equals("-"), end.group(2).equals("+"), true);
     }
 
     private int nextTag(int from) {
