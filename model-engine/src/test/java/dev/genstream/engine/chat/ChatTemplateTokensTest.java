@@ -103,4 +103,17 @@ class ChatTemplateTokensTest {
         assertThat(Arrays.stream(ids).filter(tokenizer::isControl).toArray()).containsExactly(tokenizer.tokenId("<|im_start|>"));
         assertThat(tokenizer.decode(ids, true)).isEqualTo(text);
     }
+
+    @Test
+    void theEndOfTurnMarkerIsFoundByProbing() {
+        int start = tokenizer.tokenId("<|im_start|>"), end = tokenizer.tokenId("<|im_end|>");
+        assertThat(new ChatPrompter(template, tokenizer).endOfTurnTokens()).containsExactly(end);
+        // a template that closes turns with another control token, after blank text
+        assertThat(new ChatPrompter(ChatTemplate.of("{% for m in messages %}{{ m.content }}\n <|im_start|>{% endfor %}"),
+                tokenizer).endOfTurnTokens()).containsExactly(start);
+        // none: plain text follows the reply, or the template rejects the probe
+        assertThat(new ChatPrompter(ChatTemplate.of("{% for m in messages %}{{ m.content }}\n### {% endfor %}"),
+                tokenizer).endOfTurnTokens()).isEmpty();
+        assertThat(new ChatPrompter(ChatTemplate.of("{{ raise_exception('no') }}"), tokenizer).endOfTurnTokens()).isEmpty();
+    }
 }

@@ -91,7 +91,7 @@ public final class ChatCommand implements Callable<Integer> {
                     System.err.println("[chat] that message does not fit the context of " + ctx + " tokens");
                     continue;
                 }
-                Generator.Result r = generator.generate(ids, new GenerationParams(sampling, maxTokens, List.of()), t -> out.print(t.text()));
+                Generator.Result r = generator.generate(ids, new GenerationParams(sampling, maxTokens, List.of(), chat.endOfTurnTokens()), t -> out.print(t.text()));
                 out.println();
                 history.add(Map.of("role", "assistant", "content", r.text()));
             }

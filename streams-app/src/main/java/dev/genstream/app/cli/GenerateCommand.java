@@ -95,9 +95,11 @@ public final class GenerateCommand implements Callable<Integer> {
         try (Model m = model.load()) {
             int ctx = ctxSize != null ? ctxSize : m.config().contextLength();
             if (ctx < 2) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 2, got " + ctx);
-            int[] ids = promptIds(m);
-            Generator.Result r = new Generator(m, m.tokenizer(), ctx).generate(ids,
-                    new GenerationParams(sampling, maxTokens, stop), t -> {
+            GenerationParams params = new GenerationParams(sampling, maxTokens, stop);
+            ChatPrompter chat = messagesFile != null ? chat(m) : null;
+            int[] ids = chat != null ? chatIds(chat) : m.tokenizer().encode(prompt, true, parseSpecial);
+            if (chat != null) params = params.withEndTokens(chat.endOfTurnTokens());
+            Generator.Result r = new Generator(m, m.tokenizer(), ctx).generate(ids, params, t -> {
                         out.print(t.text());
                         out.flush();
                     });
@@ -110,14 +112,16 @@ public final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The prompt as given, or the chat rendered with the model's template (specials parsed in template text only). */
-    private int[] promptIds(Model m) throws IOException {
-        if (prompt != null) return m.tokenizer().encode(prompt, true, parseSpecial);
-        ChatMessagesJson.Conversation conv = ChatMessagesJson.read(messagesFile);
+    private ChatPrompter chat(Model m) throws IOException {
         String override = chatTemplateFile != null ? Files.readString(chatTemplateFile, StandardCharsets.UTF_8) : null;
-        ChatPrompter chat = ChatPrompter.forModel(m.file().metadata(), m.tokenizer(), override).orElseThrow(() ->
+        return ChatPrompter.forModel(m.file().metadata(), m.tokenizer(), override).orElseThrow(() ->
                 new IllegalArgumentException("the model has no chat template (" + ChatPrompter.METADATA_KEY
                         + "); give one with --chat-template-file"));
+    }
+
+    /** The chat rendered with the template, specials parsed in the template's own text only. */
+    private int[] chatIds(ChatPrompter chat) throws IOException {
+        ChatMessagesJson.Conversation conv = ChatMessagesJson.read(messagesFile);
         try {
             return chat.encode(conv.messages(), conv.tools(), LocalDateTime.now());
         } catch (TemplateException e) {

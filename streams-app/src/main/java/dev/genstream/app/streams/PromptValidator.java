@@ -79,7 +79,9 @@ public final class PromptValidator {
                     .repeatPenalty(p.getRepetitionPenalty()).presencePenalty(p.getPresencePenalty())
                     .frequencyPenalty(p.getFrequencyPenalty()).seed(seed).logprobs(p.getLogprobs())
                     .build();
-            return new Accepted(ids, new GenerationParams(sampling, p.getMaxTokens(), p.getStop()), seed, p.getEmitTokens());
+            GenerationParams gp = new GenerationParams(sampling, p.getMaxTokens(), p.getStop());
+            if (r.getPrompt() == null) gp = gp.withEndTokens(chat.endOfTurnTokens());
+            return new Accepted(ids, gp, seed, p.getEmitTokens());
         } catch (IllegalArgumentException e) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
         }

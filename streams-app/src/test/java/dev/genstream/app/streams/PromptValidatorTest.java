@@ -57,6 +57,9 @@ class PromptValidatorTest {
                 .setMessages(List.of(new ChatMessage("user", "Who?"))).setParams(GenerationParams.newBuilder().setMaxTokens(5).build()).build());
         assertThat(tokenizer.decode(a.promptIds(), true)).isEqualTo("<|im_start|>user\nWho?<|im_end|>\n<|im_start|>assistant\n");
         assertThat(a.promptIds()).containsExactly(tokenizer.encode("<|im_start|>user\nWho?<|im_end|>\n<|im_start|>assistant\n", false, true));
+        assertThat(a.params().endTokens()).containsExactly(tokenizer.tokenId("<|im_end|>"));
+        assertThat(validator.validate(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).build()).build())
+                .params().endTokens()).isEmpty();
     }
 
     @Test
