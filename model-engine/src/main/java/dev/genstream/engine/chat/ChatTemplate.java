@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * <p>Every string in {@code messages} and {@code tools}, keys included, counts as user content, except each message's
  * {@code role}: templates splice the role into control markers ({@code '<|' + role + '|>'}), so a role must be a
  * plain name, checked here.
+ *
+ * <p>Instances are immutable and thread-safe: each rendering runs in its own interpreter.
  */
 public final class ChatTemplate {
     private static final Pattern ROLE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");

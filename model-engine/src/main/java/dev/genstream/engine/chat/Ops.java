@@ -105,13 +105,18 @@ final class Ops {
         }
     }
 
+    /** Longest string or list a repetition may build: a template cannot make the renderer exhaust the heap. */
+    private static final long MAX_REPEAT = 1 << 24;
+
     private static PyStr repeat(PyStr s, long n) {
+        if (n * (long) s.length() > MAX_REPEAT) throw Py.typeError("repetition too large");
         PyStr.Builder b = new PyStr.Builder();
         for (long i = 0; i < n; i++) b.append(s);
         return b.build();
     }
 
     private static List<Object> repeatList(List<?> l, long n) {
+        if (n * (long) l.size() > MAX_REPEAT) throw Py.typeError("repetition too large");
         List<Object> out = new ArrayList<>();
         for (long i = 0; i < n; i++) out.addAll(l);
         return out;
