@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genstream.app.cli.CliContractTest.Run;
 import dev.genstream.engine.testing.BundledModel;
 import dev.genstream.engine.testing.SharedData;
+import dev.genstream.engine.chat.ChatPrompter;
+import dev.genstream.engine.gguf.GgufFile;
+import dev.genstream.engine.gguf.GgufTensor;
+import dev.genstream.engine.gguf.GgufWriter;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The chat-template command's contract: the rendering on stdout byte for byte, or exit ≠ 0 and one stderr line. */
-class ChatTemplateCommandTest {
+public class ChatTemplateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -107,5 +112,37 @@ class ChatTemplateCommandTest {
 
     private static String promptTokens(String err) {
         return err.replaceAll("(?s).*prompt tokens: (\\d+).*", "$1");
+    }
+
+    @Test
+    void aModelWithoutATemplateIsAOneLineErrorForChatCommands() throws Exception {
+        Path model = withoutChatTemplate(BundledModel.path(), dir.resolve("no-template.gguf"));
+        Path messages = Files.writeString(dir.resolve("m.json"), "[{\"role\":\"user\",\"content\":\"x\"}]");
+        for (Run r : List.of(
+                CliContractTest.run("chat-template", "--model", model.toString(), "--messages-file", messages.toString()),
+                CliContractTest.run("generate", "--model", model.toString(), "--messages-file", messages.toString(), "-n", "2"))) {
+            assertThat(r.exit()).isNotZero();
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err().lines().toList()).hasSize(1).first().asString().contains("the model has no chat template");
+        }
+    }
+
+    /** A copy of a GGUF file minus its {@code tokenizer.chat_template}. */
+    public static Path withoutChatTemplate(Path src, Path dst) throws Exception {
+        int tensors;
+        try (GgufFile f = GgufFile.open(src)) {
+            tensors = f.tensors().size();
+            GgufWriter w = new GgufWriter();
+            f.metadata().asMap().forEach((k, v) -> {
+                if (!k.equals(ChatPrompter.METADATA_KEY)) w.put(k, v);
+            });
+            for (GgufTensor t : f.tensors().values()) w.tensor(t.name(), t.type(), t.dims(), t.data().toArray(ValueLayout.JAVA_BYTE));
+            w.write(dst);
+        }
+        try (GgufFile f = GgufFile.open(dst)) {
+            assertThat(ChatPrompter.templateOf(f.metadata())).isEmpty();
+            assertThat(f.tensors()).hasSize(tensors);
+        }
+        return dst;
     }
 }

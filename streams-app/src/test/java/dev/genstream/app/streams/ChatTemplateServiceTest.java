@@ -2,16 +2,14 @@ package dev.genstream.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genstream.app.cli.ChatTemplateCommandTest;
 import dev.genstream.engine.chat.ChatPrompter;
 import dev.genstream.engine.gguf.GgufFile;
-import dev.genstream.engine.gguf.GgufTensor;
-import dev.genstream.engine.gguf.GgufWriter;
 import dev.genstream.engine.testing.BundledModel;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.GenerationParams;
 import dev.genstream.schemas.PromptRequest;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +61,7 @@ class ChatTemplateServiceTest extends KafkaTestBase {
 
     @Test
     void aModelWithoutATemplateDeadLettersMessagesButServesPrompts() throws Exception {
-        Path model = withoutChatTemplate(BundledModel.path(), dir.resolve("no-template.gguf"));
+        Path model = ChatTemplateCommandTest.withoutChatTemplate(BundledModel.path(), dir.resolve("no-template.gguf"));
         GenstreamConfig c = env.config("notemplate", Map.of(GenstreamConfig.MODEL_PATH, model.toString()));
         try (GenstreamApp app = GenstreamApp.start(c)) {
             env.send(c, List.of(chat("msgs", new ChatMessage("user", "Hi")), KafkaTestEnv.request("text", "In the beginning", 4, 0f, null)));
@@ -74,24 +72,5 @@ class ChatTemplateServiceTest extends KafkaTestBase {
             assertThat(out.deadLetters().get(0).getErrorCode()).isEqualTo(ErrorCode.NO_CHAT_TEMPLATE);
             assertThat(out.deadLetters().get(0).getReason()).contains("no chat template").contains(GenstreamConfig.CHAT_TEMPLATE_FILE);
         }
-    }
-
-    /** A copy of a GGUF file minus its {@code tokenizer.chat_template}. */
-    static Path withoutChatTemplate(Path src, Path dst) throws Exception {
-        int tensors;
-        try (GgufFile f = GgufFile.open(src)) {
-            tensors = f.tensors().size();
-            GgufWriter w = new GgufWriter();
-            f.metadata().asMap().forEach((k, v) -> {
-                if (!k.equals(ChatPrompter.METADATA_KEY)) w.put(k, v);
-            });
-            for (GgufTensor t : f.tensors().values()) w.tensor(t.name(), t.type(), t.dims(), t.data().toArray(ValueLayout.JAVA_BYTE));
-            w.write(dst);
-        }
-        try (GgufFile f = GgufFile.open(dst)) {
-            assertThat(ChatPrompter.templateOf(f.metadata())).isEmpty();
-            assertThat(f.tensors()).hasSize(tensors);
-        }
-        return dst;
     }
 }
