@@ -53,7 +53,9 @@ public final class JinjaTemplate {
         } catch (StackOverflowError e) {
             throw new TemplateException("template recursion too deep");
         } catch (RuntimeException e) {
-            throw new TemplateException("template error: " + e, e);
+            // a bug-class failure inside a filter or method (e.g. too few arguments): still one clear error
+            throw new TemplateException("template error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? ": " + e.getMessage() : ""), e);
         }
     }
 
