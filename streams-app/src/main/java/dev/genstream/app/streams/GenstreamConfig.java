@@ -39,6 +39,8 @@ public final class GenstreamConfig {
     public static final String MAX_TOKENS_LIMIT = "genstream.max.tokens.limit";
     public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
+    /** A Jinja chat template file for models whose GGUF carries none (or to replace theirs). */
+    public static final String CHAT_TEMPLATE_FILE = "genstream.chat.template.file";
 
     private static final Set<String> KNOWN = known();
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
