@@ -98,7 +98,7 @@ final class GbnfBuilder {
                 first[i] = "(" + withThis + ")";
             } else {
                 String name = reserve(hint + "-from-" + props.get(i).key());
-                define(name, withThis + (first[i + 1] == null ? " | " : " | " + first[i + 1]));
+                define(name, first[i + 1] == null ? "(" + withThis + ")?" : withThis + " | " + first[i + 1]);
                 first[i] = name;
             }
         }
