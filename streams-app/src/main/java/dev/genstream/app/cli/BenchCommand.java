@@ -52,6 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--membw-mb", paramLabel = "MB", defaultValue = "2048", description = "Buffer size for --membw (default: ${DEFAULT-VALUE})")
     int membwMb;
 
+    @Option(names = "--mask", description = "Also measure the per-token cost of a JSON Schema grammar mask on this model's vocabulary, against the decode step")
+    boolean mask;
+
     private final SplittableRandom rnd = new SplittableRandom(1);
 
     @Override
@@ -84,7 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
                     bw = MemoryBandwidth.measure(p, (long) membwMb << 20, 5);
                 }
             }
-            Result res = new Result(path.toString(), Files.size(path), model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw);
+            MaskBench.Result mk = mask ? MaskBench.measure(m.tokenizer(), repeat) : null;
+            Result res = new Result(path.toString(), Files.size(path), model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw, mk);
             System.out.println(json ? res.json() : res.text());
         }
         return 0;
@@ -168,7 +172,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private record Result(String model, long fileBytes, int threads, int p, int g, int bsz, double[] pp, double[] tg, double[] bt,
-                          long rss, long kvBytes, long bytesPerToken, double bw) {
+                          long rss, long kvBytes, long bytesPerToken, double bw, MaskBench.Result mask) {
+        /** The warm mask over the single-stream decode step (1 / decode tok/s). */
+        double maskFraction() {
+            return mask.medianMs() / 1e3 * median(tg);
+        }
+
         double fraction() {
             return bw > 0 ? bytesPerToken * median(tg) / bw : 0;
         }
@@ -187,6 +196,10 @@ public final class BenchCommand implements Callable<Integer> {
                 b.append(String.format(Locale.ROOT, "%nmemory bandwidth: %.2f GB/s; decode reads %.0f MB/token = %.0f%% of it",
                         bw / 1e9, bytesPerToken / 1e6, 100 * fraction()));
             }
+            if (mask != null) {
+                b.append(String.format(Locale.ROOT, "%ngrammar mask (JSON Schema, vocab %d, %d tokens x %d passes): median %.3f ms/token, mean %.3f, first pass %.3f (builds the automaton); = %.2f%% of a decode step (%.1f ms)",
+                        mask.vocab(), mask.steps(), pp.length, mask.medianMs(), mask.meanMs(), mask.firstPassMs(), 100 * maskFraction(), 1e3 / median(tg)));
+            }
             return b.toString();
         }
 
@@ -203,6 +216,10 @@ public final class BenchCommand implements Callable<Integer> {
             b.append(",\"peak_rss_bytes\":").append(rss).append(",\"kv_cache_bytes\":").append(kvBytes);
             b.append(",\"weight_bytes_per_token\":").append(bytesPerToken);
             if (bw > 0) field(field(b, "membw_bytes_s", bw), "decode_bw_fraction", fraction());
+            if (mask != null) {
+                field(field(field(b, "mask_ms_median", mask.medianMs()), "mask_ms_mean", mask.meanMs()), "mask_ms_first_pass", mask.firstPassMs());
+                field(b, "mask_decode_fraction", maskFraction()).append(",\"mask_vocab\":").append(mask.vocab());
+            }
             return b.append('}').toString();
         }
     }
