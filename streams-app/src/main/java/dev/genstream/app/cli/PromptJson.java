@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.GenerationParams;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.ResponseFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.UUID;
 /**
  * One JSON line → a PromptRequest, with the schema's field names:
  * {"request_id":"r1","prompt":"In the beginning","params":{"max_tokens":32,"temperature":0}}.
+ * {@code json_schema} may be given as a JSON object or as its text.
  * A missing request_id gets a random UUID; created_at is now.
  */
 public final class PromptJson {
@@ -42,6 +44,19 @@ public final class PromptJson {
             b.setMetadata(md);
         }
         if (n.has("params")) b.setParams(params(n.get("params")));
+        if (n.hasNonNull("response_format")) {
+            String f = n.get("response_format").asText();
+            try {
+                b.setResponseFormat(ResponseFormat.valueOf(f));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("response_format must be text, json_object or json_schema, got '" + f + "'");
+            }
+        }
+        if (n.hasNonNull("json_schema")) {
+            JsonNode s = n.get("json_schema");
+            b.setJsonSchema(s.isTextual() ? s.asText() : JSON.writeValueAsString(s));
+        }
+        b.setGrammar(text(n, "grammar"));
         return b.build();
     }
 

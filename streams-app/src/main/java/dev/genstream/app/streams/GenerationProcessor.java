@@ -178,6 +178,7 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
                         ms(t.finished() - t.firstToken()), ms(t.firstToken() - t.submitted())))
                 .setMetadata(r.getMetadata())
                 .setCompletedAt(Instant.now())
+                .setIncomplete(h.finishReason() == dev.genstream.engine.generate.FinishReason.LENGTH)
                 .build();
     }
 

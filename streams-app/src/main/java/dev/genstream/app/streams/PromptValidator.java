@@ -1,5 +1,10 @@
 package dev.genstream.app.streams;
 
+import dev.genstream.engine.constrain.Grammar;
+import dev.genstream.engine.constrain.GrammarCache;
+import dev.genstream.engine.constrain.GrammarException;
+import dev.genstream.engine.constrain.JsonSchemaCompiler;
+import dev.genstream.engine.constrain.UnsupportedSchemaException;
 import dev.genstream.engine.generate.GenerationParams;
 import dev.genstream.engine.sampling.CounterRng;
 import dev.genstream.engine.sampling.SamplingParams;
@@ -7,6 +12,7 @@ import dev.genstream.engine.tokenizer.Tokenizer;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.ResponseFormat;
 import java.util.List;
 
 /**
@@ -30,6 +36,9 @@ public final class PromptValidator {
             return code;
         }
     }
+
+    /** Shared by every validator: a schema is compiled once per process, whichever task sees it. */
+    private static final GrammarCache GRAMMARS = new GrammarCache(256);
 
     private final Tokenizer tokenizer;
     private final String alias;
@@ -61,6 +70,10 @@ public final class PromptValidator {
         if (!(p.getTemperature() >= 0)) throw new Rejected(ErrorCode.INVALID_TEMPERATURE, "temperature must be >= 0, got " + p.getTemperature());
         if (!(p.getTopP() > 0 && p.getTopP() <= 1)) throw new Rejected(ErrorCode.INVALID_TOP_P, "top_p must be in (0, 1], got " + p.getTopP());
         for (String s : p.getStop()) if (s.isEmpty()) throw new Rejected(ErrorCode.INVALID_PARAMS, "a stop string is empty");
+        Grammar grammar = constraint(r);
+        if (grammar != null && !p.getStop().isEmpty()) {
+            throw new Rejected(ErrorCode.INVALID_PARAMS, "stop strings cannot be combined with a response format or grammar");
+        }
         long seed = p.getSeed() != null ? p.getSeed() : CounterRng.seedFor(r.getRequestId());
         try {
             SamplingParams sampling = SamplingParams.builder()
@@ -68,9 +81,35 @@ public final class PromptValidator {
                     .repeatPenalty(p.getRepetitionPenalty()).presencePenalty(p.getPresencePenalty())
                     .frequencyPenalty(p.getFrequencyPenalty()).seed(seed).logprobs(p.getLogprobs())
                     .build();
-            return new Accepted(ids, new GenerationParams(sampling, p.getMaxTokens(), p.getStop()), seed, p.getEmitTokens());
+            return new Accepted(ids, new GenerationParams(sampling, p.getMaxTokens(), p.getStop(), grammar), seed, p.getEmitTokens());
         } catch (IllegalArgumentException e) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
+        }
+    }
+
+    /** The grammar the output must match, or null for free text. */
+    private static Grammar constraint(PromptRequest r) throws Rejected {
+        ResponseFormat format = r.getResponseFormat() == null ? ResponseFormat.text : r.getResponseFormat();
+        String schema = r.getJsonSchema(), gbnf = r.getGrammar();
+        if (format != ResponseFormat.text && gbnf != null) {
+            throw new Rejected(ErrorCode.INVALID_PARAMS, "grammar can only be used with response_format text, not " + format);
+        }
+        if (format != ResponseFormat.json_schema && schema != null) {
+            throw new Rejected(ErrorCode.INVALID_PARAMS, "json_schema is set but response_format is " + format + ", not json_schema");
+        }
+        try {
+            return switch (format) {
+                case text -> gbnf == null ? null : GRAMMARS.get("gbnf", gbnf, Grammar::parse);
+                case json_object -> GRAMMARS.get("json_object", "", t -> Grammar.parse(JsonSchemaCompiler.anyObjectGbnf()));
+                case json_schema -> {
+                    if (schema == null) throw new Rejected(ErrorCode.INVALID_PARAMS, "response_format json_schema needs json_schema");
+                    yield GRAMMARS.get("json_schema", schema, JsonSchemaCompiler::compile);
+                }
+            };
+        } catch (UnsupportedSchemaException e) {
+            throw new Rejected(ErrorCode.UNSUPPORTED_SCHEMA, e.getMessage());
+        } catch (GrammarException e) {
+            throw new Rejected(format == ResponseFormat.text ? ErrorCode.INVALID_GRAMMAR : ErrorCode.UNSUPPORTED_SCHEMA, e.getMessage());
         }
     }
 
