@@ -1,6 +1,5 @@
 package dev.genstream.engine.generate;
 
-import dev.genstream.engine.model.KvCache;
 import dev.genstream.engine.model.Transformer;
 import dev.genstream.engine.sampling.TokenLogprob;
 import java.util.ArrayList;
@@ -28,11 +27,9 @@ public final class Scorer {
     }
 
     private final Transformer transformer;
-    private final int vocab;
 
     public Scorer(Transformer transformer) {
         this.transformer = transformer;
-        this.vocab = transformer.config().vocabSize();
     }
 
     /**
@@ -41,32 +38,10 @@ public final class Scorer {
      * @param batchSize    most tokens per forward pass (memory: batchSize x vocab floats of logits)
      */
     public Score score(int[] prompt, int[] continuation, int topN, int batchSize) {
-        if (prompt.length == 0) throw new IllegalArgumentException("scoring needs at least one prompt token (e.g. BOS) to condition on");
-        if (continuation.length == 0) throw new IllegalArgumentException("the continuation has no tokens");
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-        int n = prompt.length + continuation.length;
-        int[] all = new int[n];
-        System.arraycopy(prompt, 0, all, 0, prompt.length);
-        System.arraycopy(continuation, 0, all, prompt.length, continuation.length);
-        KvCache cache = transformer.newCache(n);
-        List<TokenScore> out = new ArrayList<>(continuation.length);
-        double total = 0;
-        int first = prompt.length - 1; // the row whose logits predict the first continuation token
-        for (int start = 0; start < n - 1; start += batchSize) {
-            int end = Math.min(n - 1, start + batchSize);
-            int[] chunk = java.util.Arrays.copyOfRange(all, start, end);
-            boolean needed = end > first;
-            float[] logits = transformer.forward(List.of(new Transformer.Step(cache, chunk, needed)))[0];
-            if (!needed) continue;
-            for (int row = Math.max(start, first); row < end; row++) {
-                int token = all[row + 1];
-                int off = (row - start) * vocab;
-                double lp = logSoftmax(logits, off, vocab, token);
-                total += lp;
-                out.add(new TokenScore(token, lp, topN > 0 ? top(logits, off, vocab, topN) : List.of()));
-            }
-        }
-        return new Score(total, List.copyOf(out));
+        ScoreSequence s = new ScoreSequence(prompt, continuation, topN, transformer.newCache(prompt.length + continuation.length));
+        while (!s.finished()) s.accept(transformer.forward(List.of(s.step(batchSize)))[0]);
+        return s.result();
     }
 
     /** {@code logits[off + token]}'s log-softmax over {@code logits[off, off + vocab)}, summed in double. */
@@ -89,7 +64,7 @@ public final class Scorer {
     }
 
     /** The n most likely tokens, descending, ties to the lower id. */
-    private static List<TokenLogprob> top(float[] x, int off, int vocab, int n) {
+    static List<TokenLogprob> top(float[] x, int off, int vocab, int n) {
         n = Math.min(n, vocab);
         int[] ids = new int[n];
         int count = 0;
