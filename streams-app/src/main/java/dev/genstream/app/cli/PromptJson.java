@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.GenerationParams;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.RequestKind;
 import dev.genstream.schemas.ResponseFormat;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +58,15 @@ public final class PromptJson {
             b.setJsonSchema(s.isTextual() ? s.asText() : JSON.writeValueAsString(s));
         }
         b.setGrammar(text(n, "grammar"));
+        if (n.hasNonNull("kind")) {
+            String k = n.get("kind").asText();
+            try {
+                b.setKind(RequestKind.valueOf(k));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("kind must be generate or score, got '" + k + "'");
+            }
+        }
+        b.setContinuation(text(n, "continuation"));
         return b.build();
     }
 

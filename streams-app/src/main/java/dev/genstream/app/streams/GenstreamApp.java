@@ -57,7 +57,8 @@ public final class GenstreamApp implements AutoCloseable {
         try (Admin admin = Admin.create(c.kafka())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String key : List.of(GenstreamConfig.TOPIC_PROMPTS, GenstreamConfig.TOPIC_TOKENS, GenstreamConfig.TOPIC_COMPLETIONS, GenstreamConfig.TOPIC_DLQ)) {
+            for (String key : List.of(GenstreamConfig.TOPIC_PROMPTS, GenstreamConfig.TOPIC_TOKENS, GenstreamConfig.TOPIC_COMPLETIONS, GenstreamConfig.TOPIC_DLQ,
+                    GenstreamConfig.TOPIC_SCORES)) {
                 String name = c.get(key);
                 if (!existing.contains(name)) missing.add(new NewTopic(name, Optional.of(partitions), Optional.of(rf)));
             }

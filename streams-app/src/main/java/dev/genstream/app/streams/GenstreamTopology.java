@@ -4,6 +4,7 @@ import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.DeadLetter;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.Score;
 import dev.genstream.schemas.TokenEvent;
 import java.time.Duration;
 import java.util.Map;
@@ -23,7 +24,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * prompts → validate → (bad → dlq) → repartition by request_id → generate → tokens / completions (/ dlq).
+ * prompts → validate → (bad → dlq) → repartition by request_id → generate or score → tokens / completions /
+ * scores (/ dlq).
  */
 public final class GenstreamTopology {
     /** The Avro serdes for each record type, and how to tell a decoding failure's dead-letter code. */
@@ -64,11 +66,14 @@ public final class GenstreamTopology {
         Map<String, KStream<String, SpecificRecord>> out = generated.split(Named.as("out-"))
                 .branch((k, r) -> r instanceof TokenEvent, Branched.as("tokens"))
                 .branch((k, r) -> r instanceof Completion, Branched.as("completions"))
+                .branch((k, r) -> r instanceof Score, Branched.as("scores"))
                 .defaultBranch(Branched.as("dlq"));
         out.get("out-tokens").mapValues(r -> (TokenEvent) r, Named.as("as-token"))
                 .to(c.get(GenstreamConfig.TOPIC_TOKENS), Produced.with(Serdes.String(), avro.serde(TokenEvent.class)).withName("tokens"));
         out.get("out-completions").mapValues(r -> (Completion) r, Named.as("as-completion"))
                 .to(c.get(GenstreamConfig.TOPIC_COMPLETIONS), Produced.with(Serdes.String(), avro.serde(Completion.class)).withName("completions"));
+        out.get("out-scores").mapValues(r -> (Score) r, Named.as("as-score"))
+                .to(c.get(GenstreamConfig.TOPIC_SCORES), Produced.with(Serdes.String(), avro.serde(Score.class)).withName("scores"));
         toDlq(out.get("out-dlq"), c, avro, "dlq-generation");
         return b.build();
     }

@@ -12,6 +12,7 @@ import dev.genstream.engine.tokenizer.Tokenizer;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.RequestKind;
 import dev.genstream.schemas.ResponseFormat;
 import java.util.List;
 
@@ -20,8 +21,19 @@ import java.util.List;
  * Until chat templates land, {@code messages} are rendered as plain "role: content" lines ending in "assistant:".
  */
 public final class PromptValidator {
-    /** A servable request: prompt ids, engine parameters and the seed actually used. */
-    public record Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens) {}
+    /**
+     * A servable request: prompt ids, engine parameters and the seed actually used; for a score request also the
+     * continuation's ids (null for generation) and how many alternatives to report per token.
+     */
+    public record Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens, int[] continuationIds) {
+        public Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens) {
+            this(promptIds, params, seed, emitTokens, null);
+        }
+
+        public boolean isScore() {
+            return continuationIds != null;
+        }
+    }
 
     /** Why a request cannot be served. */
     public static final class Rejected extends Exception {
@@ -70,7 +82,11 @@ public final class PromptValidator {
         if (!(p.getTemperature() >= 0)) throw new Rejected(ErrorCode.INVALID_TEMPERATURE, "temperature must be >= 0, got " + p.getTemperature());
         if (!(p.getTopP() > 0 && p.getTopP() <= 1)) throw new Rejected(ErrorCode.INVALID_TOP_P, "top_p must be in (0, 1], got " + p.getTopP());
         for (String s : p.getStop()) if (s.isEmpty()) throw new Rejected(ErrorCode.INVALID_PARAMS, "a stop string is empty");
+        int[] continuation = continuation(r, ids.length);
         Grammar grammar = constraint(r);
+        if (continuation != null && grammar != null) {
+            throw new Rejected(ErrorCode.INVALID_PARAMS, "a score request takes no response_format or grammar");
+        }
         if (grammar != null && !p.getStop().isEmpty()) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, "stop strings cannot be combined with a response format or grammar");
         }
@@ -81,10 +97,29 @@ public final class PromptValidator {
                     .repeatPenalty(p.getRepetitionPenalty()).presencePenalty(p.getPresencePenalty())
                     .frequencyPenalty(p.getFrequencyPenalty()).seed(seed).logprobs(p.getLogprobs())
                     .build();
-            return new Accepted(ids, new GenerationParams(sampling, p.getMaxTokens(), p.getStop(), grammar), seed, p.getEmitTokens());
+            return new Accepted(ids, new GenerationParams(sampling, p.getMaxTokens(), p.getStop(), grammar), seed, p.getEmitTokens(), continuation);
         } catch (IllegalArgumentException e) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
         }
+    }
+
+    /** A score request's continuation ids (no BOS, control text literal), or null for a generation. */
+    private int[] continuation(PromptRequest r, int promptTokens) throws Rejected {
+        boolean score = r.getKind() == RequestKind.score;
+        if (!score) {
+            if (r.getContinuation() != null) throw new Rejected(ErrorCode.INVALID_PARAMS, "continuation is set but kind is generate, not score");
+            return null;
+        }
+        if (r.getContinuation() == null || r.getContinuation().isEmpty()) {
+            throw new Rejected(ErrorCode.INVALID_PARAMS, "a score request needs a non-empty continuation");
+        }
+        int[] ids = tokenizer.encode(r.getContinuation(), false, false);
+        if (ids.length == 0) throw new Rejected(ErrorCode.INVALID_PARAMS, "the continuation has no tokens");
+        if (promptTokens + ids.length > contextSize) {
+            throw new Rejected(ErrorCode.PROMPT_TOO_LONG, "prompt and continuation have " + (promptTokens + ids.length)
+                    + " tokens; the context holds " + contextSize);
+        }
+        return ids;
     }
 
     /** The grammar the output must match, or null for free text. */
