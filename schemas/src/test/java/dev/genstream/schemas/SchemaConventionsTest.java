@@ -40,7 +40,7 @@ class SchemaConventionsTest {
     void fieldNamesAreTheAgreedOnes() {
         assertThat(names(PromptRequest.SCHEMA$)).containsExactly("request_id", "conversation_id", "prompt",
                 "messages", "model", "params", "metadata", "created_at", "response_format", "json_schema", "grammar",
-                "kind", "continuation");
+                "kind", "continuation", "avro_subject");
         assertThat(names(GenerationParams.SCHEMA$)).containsExactly("max_tokens", "temperature", "top_k", "top_p",
                 "min_p", "repetition_penalty", "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs",
                 "emit_tokens");

@@ -67,6 +67,7 @@ public final class PromptJson {
             }
         }
         b.setContinuation(text(n, "continuation"));
+        b.setAvroSubject(text(n, "avro_subject"));
         return b.build();
     }
 

@@ -139,6 +139,7 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
             for (int i = 0; i < ids.length; i++) ids[i] = outs.get(i).tokenId();
             p = p.withTokens(ids);
             if (finished) {
+                structured(id, p, h, e.getValue().accepted());
                 forward(id, completion(id, p, h, e.getValue().accepted()));
                 complete(id, now);
                 it.remove();
@@ -148,6 +149,17 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
             } else {
                 progress.put(id, p);
             }
+        }
+    }
+
+    /** With an avro_subject, a complete output also goes to the structured topic as a record of that schema. */
+    private void structured(String id, Progress p, GenerationHandle h, PromptValidator.Accepted a) {
+        if (a.avro() == null || h.finishReason() == dev.genstream.engine.generate.FinishReason.LENGTH) return;
+        try {
+            forward(id, new StructuredOutput(JsonToAvro.wire(h.text(), a.avro().schema(), a.avro().id())));
+        } catch (RuntimeException e) { // the grammar guarantees a match; this would be a bug, reported, not hidden
+            forward(id, DeadLetters.of(p.origin(), ErrorCode.INTERNAL_ERROR,
+                    "the output did not convert to " + a.avro().pinned() + ": " + e.getMessage(), id));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.genstream.app.streams;
 
+import dev.genstream.engine.constrain.AvroSchemaCompiler;
 import dev.genstream.engine.constrain.Grammar;
 import dev.genstream.engine.constrain.GrammarCache;
 import dev.genstream.engine.constrain.GrammarException;
@@ -25,9 +26,10 @@ public final class PromptValidator {
      * A servable request: prompt ids, engine parameters and the seed actually used; for a score request also the
      * continuation's ids (null for generation) and how many alternatives to report per token.
      */
-    public record Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens, int[] continuationIds) {
+    public record Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens, int[] continuationIds,
+                           AvroSubjects.Resolved avro) {
         public Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens) {
-            this(promptIds, params, seed, emitTokens, null);
+            this(promptIds, params, seed, emitTokens, null, null);
         }
 
         public boolean isScore() {
@@ -56,8 +58,15 @@ public final class PromptValidator {
     private final String alias;
     private final int contextSize;
     private final int maxTokensLimit;
+    private final AvroSubjects subjects;
 
     public PromptValidator(Tokenizer tokenizer, String alias, int contextSize, int maxTokensLimit) {
+        this(tokenizer, alias, contextSize, maxTokensLimit, null);
+    }
+
+    /** @param subjects resolves avro_subject (null: no registry, such requests are rejected) */
+    public PromptValidator(Tokenizer tokenizer, String alias, int contextSize, int maxTokensLimit, AvroSubjects subjects) {
+        this.subjects = subjects;
         this.tokenizer = tokenizer;
         this.alias = alias;
         this.contextSize = contextSize;
@@ -83,7 +92,8 @@ public final class PromptValidator {
         if (!(p.getTopP() > 0 && p.getTopP() <= 1)) throw new Rejected(ErrorCode.INVALID_TOP_P, "top_p must be in (0, 1], got " + p.getTopP());
         for (String s : p.getStop()) if (s.isEmpty()) throw new Rejected(ErrorCode.INVALID_PARAMS, "a stop string is empty");
         int[] continuation = continuation(r, ids.length);
-        Grammar grammar = constraint(r);
+        AvroSubjects.Resolved avro = avroSubject(r);
+        Grammar grammar = avro != null ? avroGrammar(avro) : constraint(r);
         if (continuation != null && grammar != null) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, "a score request takes no response_format or grammar");
         }
@@ -97,7 +107,7 @@ public final class PromptValidator {
                     .repeatPenalty(p.getRepetitionPenalty()).presencePenalty(p.getPresencePenalty())
                     .frequencyPenalty(p.getFrequencyPenalty()).seed(seed).logprobs(p.getLogprobs())
                     .build();
-            return new Accepted(ids, new GenerationParams(sampling, p.getMaxTokens(), p.getStop(), grammar), seed, p.getEmitTokens(), continuation);
+            return new Accepted(ids, new GenerationParams(sampling, p.getMaxTokens(), p.getStop(), grammar), seed, p.getEmitTokens(), continuation, avro);
         } catch (IllegalArgumentException e) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
         }
@@ -120,6 +130,31 @@ public final class PromptValidator {
                     + " tokens; the context holds " + contextSize);
         }
         return ids;
+    }
+
+    /** The schema an avro_subject names, or null when there is none. */
+    private AvroSubjects.Resolved avroSubject(PromptRequest r) throws Rejected {
+        String ref = r.getAvroSubject();
+        if (ref == null) return null;
+        if (r.getGrammar() != null || r.getJsonSchema() != null || (r.getResponseFormat() != null && r.getResponseFormat() != ResponseFormat.text)) {
+            throw new Rejected(ErrorCode.INVALID_PARAMS, "avro_subject cannot be combined with response_format, json_schema or grammar");
+        }
+        if (subjects == null) throw new Rejected(ErrorCode.INVALID_PARAMS, "avro_subject needs a schema registry (schema.registry.url)");
+        try {
+            return subjects.resolve(ref);
+        } catch (IllegalArgumentException e) {
+            throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
+        } catch (RuntimeException e) {
+            throw new Rejected(ErrorCode.UNKNOWN_SCHEMA, "avro_subject '" + ref + "' could not be resolved: " + e.getMessage());
+        }
+    }
+
+    private static Grammar avroGrammar(AvroSubjects.Resolved avro) throws Rejected {
+        try {
+            return GRAMMARS.get("avro", avro.schema().toString(), AvroSchemaCompiler::compile);
+        } catch (GrammarException e) {
+            throw new Rejected(ErrorCode.UNSUPPORTED_SCHEMA, "avro_subject " + avro.pinned() + ": " + e.getMessage());
+        }
     }
 
     /** The grammar the output must match, or null for free text. */
