@@ -1,9 +1,12 @@
 package dev.genstream.app.cli;
 
 import dev.genstream.app.registry.GenstreamSerdes;
+import dev.genstream.app.registry.SchemaRegistryClient;
+import dev.genstream.app.registry.WireFormat;
 import dev.genstream.app.streams.GenstreamConfig;
 import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.DeadLetter;
+import dev.genstream.schemas.Score;
 import dev.genstream.schemas.TokenEvent;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tail", description = "Follow the output topics (committed records only): token deltas, completions and dead letters.")
+@Command(name = "tail", description = "Follow the output topics (committed records only): token deltas, completions, scores, structured records and dead letters.")
 public final class TailCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -44,20 +47,29 @@ public final class TailCommand implements Callable<Integer> {
         props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         props.put("enable.auto.commit", "false");
         String tokens = c.get(GenstreamConfig.TOPIC_TOKENS), completions = c.get(GenstreamConfig.TOPIC_COMPLETIONS), dlq = c.get(GenstreamConfig.TOPIC_DLQ);
+        String scores = c.get(GenstreamConfig.TOPIC_SCORES), structured = c.get(GenstreamConfig.TOPIC_STRUCTURED);
         Map<String, Deserializer<? extends SpecificRecord>> decoders = Map.of(
                 tokens, GenstreamSerdes.forClass(TokenEvent.class, c.kafka(), false).deserializer(),
                 completions, GenstreamSerdes.forClass(Completion.class, c.kafka(), false).deserializer(),
-                dlq, GenstreamSerdes.forClass(DeadLetter.class, c.kafka(), false).deserializer());
+                dlq, GenstreamSerdes.forClass(DeadLetter.class, c.kafka(), false).deserializer(),
+                scores, GenstreamSerdes.forClass(Score.class, c.kafka(), false).deserializer());
         long end = maxSeconds == null ? Long.MAX_VALUE : System.currentTimeMillis() + maxSeconds * 1000;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(noTokens ? List.of(completions, dlq) : List.of(tokens, completions, dlq));
+        try (SchemaRegistryClient registry = SchemaRegistryClient.fromConfig(c.kafka());
+             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(noTokens ? List.of(completions, dlq, scores, structured) : List.of(tokens, completions, dlq, scores, structured));
             while (System.currentTimeMillis() < end) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.topic().equals(structured)) {
+                        System.out.printf("structured %s %s%n", r.key(), structuredRecord(registry, r.topic(), r.value()));
+                        continue;
+                    }
                     SpecificRecord v = decoders.get(r.topic()).deserialize(r.topic(), r.value());
                     switch (v) {
                         case TokenEvent t -> System.out.printf("token      %s #%d %s%n", t.getRequestId(), t.getIndex(), quote(t.getText()));
                         case Completion cp -> System.out.printf("completion %s [%s, %d tokens, seed %d] %s%n", cp.getRequestId(),
                                 cp.getFinishReason(), cp.getUsage().getCompletionTokens(), cp.getSeed(), quote(cp.getText()));
+                        case Score sc -> System.out.printf("score      %s [%d tokens] total logprob %.4f, perplexity %.4f%n", sc.getRequestId(),
+                                sc.getTokenCount(), sc.getTotalLogprob(), sc.getPerplexity());
                         case DeadLetter d -> System.out.printf("dead       %s %s: %s (from %s/%d@%d)%n", d.getRequestId(), d.getErrorCode(),
                                 d.getReason(), d.getTopic(), d.getPartition(), d.getOffset());
                         default -> System.out.println(v);
@@ -67,6 +79,14 @@ public final class TailCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A wire-format record of any registered schema, as Avro's JSON-like text. */
+    private static String structuredRecord(SchemaRegistryClient registry, String topic, byte[] wire) throws java.io.IOException {
+        org.apache.avro.Schema schema = registry.getById(WireFormat.schemaId(topic, wire));
+        Object datum = new org.apache.avro.generic.GenericDatumReader<>(schema).read(null,
+                org.apache.avro.io.DecoderFactory.get().binaryDecoder(wire, WireFormat.HEADER_SIZE, wire.length - WireFormat.HEADER_SIZE, null));
+        return String.valueOf(datum);
     }
 
     private static String quote(String s) {
