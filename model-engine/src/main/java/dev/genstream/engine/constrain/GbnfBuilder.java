@@ -92,7 +92,11 @@ final class GbnfBuilder {
             String item = "\",\" ws " + kv.get(i);
             tails[i] = (props.get(i).required() ? item : "(" + item + ")?") + (tails[i + 1].isEmpty() ? "" : " " + tails[i + 1]);
         }
+        boolean[] used = new boolean[props.size() + 1]; // first[i] is referenced: by the object, or after an optional
+        used[0] = true;
+        for (int i = 0; i < props.size(); i++) used[i + 1] = used[i] && !props.get(i).required();
         for (int i = props.size() - 1; i >= 0; i--) {
+            if (!used[i]) continue;
             String withThis = kv.get(i) + (tails[i + 1].isEmpty() ? "" : " " + tails[i + 1]);
             if (props.get(i).required()) {
                 first[i] = "(" + withThis + ")";
