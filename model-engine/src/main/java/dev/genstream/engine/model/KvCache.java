@@ -15,13 +15,17 @@ public final class KvCache {
     private int length;
 
     public KvCache(ModelConfig config, int capacity) {
+        this(config.layers(), config.kvDim(), capacity, Math.min(capacity, GROWTH_STEP));
+    }
+
+    private KvCache(int layers, int kvDim, int capacity, int allocated) {
         if (capacity < 1) throw new IllegalArgumentException("KV cache capacity must be positive");
-        this.layers = config.layers();
-        this.kvDim = config.kvDim();
+        this.layers = layers;
+        this.kvDim = kvDim;
         this.capacity = capacity;
         this.keys = new float[layers][];
         this.values = new float[layers][];
-        allocate(Math.min(capacity, GROWTH_STEP));
+        allocate(allocated);
     }
 
     public int capacity() {
@@ -31,6 +35,39 @@ public final class KvCache {
     /** Bytes of key and value storage allocated now. */
     public long bytes() {
         return 2L * layers * keys[0].length * Float.BYTES;
+    }
+
+    /** Bytes of key and value storage one position takes. */
+    public long bytesPerPosition() {
+        return 2L * layers * kvDim * Float.BYTES;
+    }
+
+    /** A copy of the first {@code positions} positions, its storage sized to them exactly (a prefix cache keeps these). */
+    public KvCache copyPrefix(int positions) {
+        if (positions < 1 || positions > length) throw new IllegalArgumentException("cannot copy " + positions + " of " + length + " positions");
+        KvCache copy = new KvCache(layers, kvDim, positions, positions);
+        copy.copyRows(this, positions);
+        return copy;
+    }
+
+    /**
+     * Replaces this cache's contents with the first {@code positions} positions of {@code source}, a cache of the
+     * same model: the rows are the very floats a prefill of those tokens writes, so what follows is unchanged.
+     */
+    public void restorePrefix(KvCache source, int positions) {
+        if (source.layers != layers || source.kvDim != kvDim) throw new IllegalArgumentException("the caches belong to different models");
+        if (positions < 0 || positions > source.length) throw new IllegalArgumentException("cannot copy " + positions + " of " + source.length + " positions");
+        length = 0;
+        reserve(positions);
+        copyRows(source, positions);
+    }
+
+    private void copyRows(KvCache source, int positions) {
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(source.keys[l], 0, keys[l], 0, positions * kvDim);
+            System.arraycopy(source.values[l], 0, values[l], 0, positions * kvDim);
+        }
+        length = positions;
     }
 
     /** Positions filled so far; the next token goes at this position. */
