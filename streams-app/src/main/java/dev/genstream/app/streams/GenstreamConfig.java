@@ -30,6 +30,7 @@ public final class GenstreamConfig {
     public static final String STEP_TOKENS = "genstream.step.tokens";
     public static final String THREADS = "genstream.threads";
     public static final String CONTEXT_SIZE = "genstream.context.size";
+    public static final String PREFIX_CACHE_BYTES = "genstream.prefix.cache.bytes";
     public static final String MAX_TOKENS_LIMIT = "genstream.max.tokens.limit";
     public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
@@ -46,6 +47,7 @@ public final class GenstreamConfig {
             Map.entry(BATCH_SIZE, "16"),
             Map.entry(STEP_TOKENS, "256"),
             Map.entry(MAX_TOKENS_LIMIT, "2048"),
+            Map.entry(PREFIX_CACHE_BYTES, Long.toString(256L << 20)),
             Map.entry(PUNCTUATE_MS, "50"),
             Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000)),
             // Kafka Streams: exactly-once, and timeouts sized to the gap between commits, not to a generation
