@@ -83,7 +83,10 @@ final class ConversationBench {
             for (int t = 1; t < turns; t++) {
                 int perTurn = (historyTokens - encode(history.toString()).length) / (turns - t) - answerTokens;
                 String prompt = history + turn(userText(t, Math.max(perTurn, 8)));
-                GenerationHandle h = finish(s.submit("turn-" + t, encode(prompt), answer, new int[0]));
+                int[] ids = encode(prompt);
+                GenerationHandle h = finish(s.submit("turn-" + t, ids, answer, new int[0]));
+                System.err.printf(Locale.ROOT, "turn %d: %d prompt tokens, %d from the prefix cache, first token after %.0f ms%n",
+                        t, ids.length, h.cachedTokens(), ttftMs(h));
                 history.setLength(0);
                 history.append(prompt).append(h.text()).append('\n');
             }
