@@ -47,7 +47,6 @@ public final class GenstreamConfig {
             Map.entry(BATCH_SIZE, "16"),
             Map.entry(STEP_TOKENS, "256"),
             Map.entry(MAX_TOKENS_LIMIT, "2048"),
-            Map.entry(PREFIX_CACHE_BYTES, Long.toString(256L << 20)),
             Map.entry(PUNCTUATE_MS, "50"),
             Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000)),
             // Kafka Streams: exactly-once, and timeouts sized to the gap between commits, not to a generation
@@ -113,6 +112,17 @@ public final class GenstreamConfig {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + get(key) + "'");
         }
+    }
+
+    /**
+     * {@value #PREFIX_CACHE_BYTES} as set (0 = off), else 256 MiB but at most a quarter of the max heap, which the
+     * cache lives on.
+     */
+    public long prefixCacheBytes() {
+        if (!values.containsKey(PREFIX_CACHE_BYTES)) return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+        long bytes = getLong(PREFIX_CACHE_BYTES);
+        if (bytes < 0) throw new IllegalArgumentException(PREFIX_CACHE_BYTES + " must be 0 (off) or more, got " + bytes);
+        return bytes;
     }
 
     public boolean getBool(String key) {

@@ -75,9 +75,7 @@ public final class ModelService implements AutoCloseable {
         try (TensorSource file = ModelFiles.open(path)) {
             int trained = ModelConfig.from(file).contextLength();
             int ctx = Integer.parseInt(c.get(GenstreamConfig.CONTEXT_SIZE, Integer.toString(Math.min(trained, 4096))));
-            long prefixBytes = c.getLong(GenstreamConfig.PREFIX_CACHE_BYTES);
-            if (prefixBytes < 0) throw new IllegalArgumentException(GenstreamConfig.PREFIX_CACHE_BYTES + " must be 0 (off) or more, got " + prefixBytes);
-            Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx, prefixBytes);
+            Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx, c.prefixCacheBytes());
             return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT));
         }
     }
