@@ -143,13 +143,15 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < stepped.size(); i++) {
             Live l = stepped.get(i);
             TokenOutput out = l.seq().accept(logits[i]);
-            if (out != null) {
-                l.handle().emit(out, l.seq());
-                // The prompt once prefilled, and everything run when it retires (the next turn's history).
-                if (prefixes != null && (out.index() == l.handle().committed().length || l.seq().finished())) l.seq().storePrefix(prefixes);
-            }
+            if (out != null) l.handle().emit(out, l.seq());
+            if (out != null && prefixes != null) remember(l, out);
         }
         live.removeIf(l -> l.seq().finished());
+    }
+
+    /** Keeps the prompt once prefilled (its first sample), and everything run when it finishes: the next turn's history. */
+    private void remember(Live l, TokenOutput out) {
+        if (out.index() == l.handle().committed().length || l.seq().finished()) l.seq().storePrefix(prefixes);
     }
 
     @Override
