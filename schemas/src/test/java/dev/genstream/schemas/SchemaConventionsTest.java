@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.junit.jupiter.api.Test;
 
 /** The schemas are a contract: these tests pin their names and the rules that keep them evolvable. */
@@ -57,11 +58,23 @@ class SchemaConventionsTest {
                 "error_code", "reason", "request_id", "failed_at");
         assertThat(names(Timings.SCHEMA$)).containsExactly("queue_ms", "prefill_ms", "decode_ms",
                 "time_to_first_token_ms");
+        assertThat(names(Usage.SCHEMA$)).containsExactly("prompt_tokens", "completion_tokens", "cached_tokens");
+        assertThat(Usage.newBuilder().setPromptTokens(3).setCompletionTokens(2).build().getCachedTokens()).isZero();
         assertThat(FinishReason.values()).extracting(Enum::name).containsExactly("stop", "length", "eos");
         assertThat(ErrorCode.values()).hasSize(16).extracting(Enum::name).contains("NOT_AVRO", "UNKNOWN_SCHEMA", "NO_CHAT_TEMPLATE",
                 "CHAT_TEMPLATE_ERROR", "UNSUPPORTED_SCHEMA", "INVALID_GRAMMAR");
         assertThat(PromptRequest.SCHEMA$.getField("created_at").schema().getLogicalType().getName())
                 .isEqualTo("timestamp-millis");
+    }
+
+    /** usage.cached_tokens was added with a default: a new reader reads completions written before it, as 0. */
+    @Test
+    void cachedTokensIsABackwardCompatibleAddition() {
+        String json = Completion.SCHEMA$.toString();
+        Schema before = new Schema.Parser().parse(json.replaceFirst(",\\{\"name\":\"cached_tokens\"[^}]*\\}", ""));
+        assertThat(before.getField("usage").schema().getFields()).hasSize(2);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Completion.SCHEMA$, before).getType())
+                .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
     }
 
     @Test

@@ -23,6 +23,7 @@ public final class GenerationHandle {
     private volatile String text;
     private volatile Throwable failure;
     private volatile boolean cancelled;
+    private volatile int cachedTokens;
 
     GenerationHandle(String id, int[] prompt, GenerationParams params, int[] committed) {
         this.id = id;
@@ -45,6 +46,18 @@ public final class GenerationHandle {
 
     int[] committed() {
         return committed;
+    }
+
+    void cached(int tokens) {
+        cachedTokens = tokens;
+    }
+
+    /**
+     * Leading context tokens (prompt, then any committed ones) whose keys and values came from the prefix cache
+     * instead of a prefill; set when the request starts.
+     */
+    public int cachedTokens() {
+        return cachedTokens;
     }
 
     void started() {

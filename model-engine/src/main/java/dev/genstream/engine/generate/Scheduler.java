@@ -18,15 +18,24 @@ import java.util.logging.Logger;
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
 
-    /** Limits: live sequences, rows per forward pass (decode rows plus prefill chunks), and the context per sequence. */
-    public record Limits(int maxBatch, int maxStepTokens, int contextSize) {
+    /**
+     * Limits: live sequences, rows per forward pass (decode rows plus prefill chunks), the context per sequence, and
+     * the bytes the {@link PrefixCache} may hold (0: no prefix cache).
+     */
+    public record Limits(int maxBatch, int maxStepTokens, int contextSize, long prefixCacheBytes) {
         public Limits {
-            if (maxBatch < 1 || maxStepTokens < 1 || contextSize < 2) throw new IllegalArgumentException("bad scheduler limits " + this);
+            if (maxBatch < 1 || maxStepTokens < 1 || contextSize < 2 || prefixCacheBytes < 0) throw new IllegalArgumentException("bad scheduler limits " + this);
+        }
+
+        /** Without a prefix cache. */
+        public Limits(int maxBatch, int maxStepTokens, int contextSize) {
+            this(maxBatch, maxStepTokens, contextSize, 0);
         }
     }
 
     private final Model model;
     private final Limits limits;
+    private final PrefixCache prefixes;
     /** {@link GenerationHandle}s and {@link ScoreHandle}s, in arrival order. */
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     private final List<Live> live = new ArrayList<>();
@@ -42,6 +51,8 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler(Model model, Limits limits) {
         this.model = model;
         this.limits = limits;
+        // Sliding-window layers keep a ring, not whole prefixes: no cache for those models (gemma2/3) yet.
+        this.prefixes = limits.prefixCacheBytes() > 0 && !model.config().hasSlidingLayers() ? new PrefixCache(limits.prefixCacheBytes()) : null;
         this.thread = Thread.ofPlatform().name("genstream-scheduler").daemon().start(this::run);
     }
 
@@ -74,6 +85,11 @@ public final class Scheduler implements AutoCloseable {
     /** Forward passes run so far; for tests and metrics. */
     public long steps() {
         return steps;
+    }
+
+    /** The prefix cache's counters; null when it is off. */
+    public PrefixCache.Stats prefixCacheStats() {
+        return prefixes == null ? null : prefixes.stats();
     }
 
     private void run() {
@@ -125,6 +141,7 @@ public final class Scheduler implements AutoCloseable {
         try {
             Sequence seq = new Sequence(model.tokenizer(), h.prompt(), h.params(),
                     model.transformer().newCache(limits.contextSize()), h.committed());
+            if (prefixes != null) h.cached(seq.restorePrefix(prefixes));
             h.started();
             live.add(new Live(h, seq));
         } catch (RuntimeException e) {
@@ -169,6 +186,7 @@ public final class Scheduler implements AutoCloseable {
             Live l = stepped.get(i);
             TokenOutput out = l.seq().accept(logits[i]);
             if (out != null) l.handle().emit(out, l.seq());
+            if (out != null && prefixes != null) remember(l, out);
         }
         for (int i = 0; i < scored.size(); i++) {
             Scoring s = scored.get(i);
@@ -177,6 +195,11 @@ public final class Scheduler implements AutoCloseable {
         }
         live.removeIf(l -> l.seq().finished());
         scoring.removeIf(s -> s.seq().finished());
+    }
+
+    /** Keeps the prompt once prefilled (its first sample), and everything run when it finishes: the next turn's history. */
+    private void remember(Live l, TokenOutput out) {
+        if (out.index() == l.handle().committed().length || l.seq().finished()) l.seq().storePrefix(prefixes);
     }
 
     @Override

@@ -156,4 +156,20 @@ public final class Sequence {
     public String text() {
         return text.toString();
     }
+
+    /**
+     * Takes the longest cached run of this sequence's context from {@code prefixes} before its first step, leaving
+     * at least one token to run (its logits give the next sample), and returns the positions reused.
+     */
+    int restorePrefix(PrefixCache prefixes) {
+        if (cache.length() != 0) throw new IllegalStateException("the sequence has already started");
+        int n = prefixes.restore(pending, pending.length - 1, cache);
+        if (n > 0) pending = Arrays.copyOfRange(pending, n, pending.length);
+        return n;
+    }
+
+    /** Offers the tokens whose keys and values the cache holds (all but a last sample not yet run) to {@code prefixes}. */
+    void storePrefix(PrefixCache prefixes) {
+        if (cache.length() > 0) prefixes.store(Arrays.copyOf(tokens, cache.length()), cache);
+    }
 }

@@ -19,15 +19,30 @@ public final class KvCache {
     private int length;
 
     public KvCache(ModelConfig config, int capacity) {
+        this(config.layers(), config.kvDim(), capacity, windows(config), GROWTH_STEP);
+    }
+
+    private KvCache(int layers, int kvDim, int capacity, int[] window, int step) {
         if (capacity < 1) throw new IllegalArgumentException("KV cache capacity must be positive");
-        this.layers = config.layers();
-        this.kvDim = config.kvDim();
+        this.layers = layers;
+        this.kvDim = kvDim;
         this.capacity = capacity;
-        this.window = new int[layers];
-        for (int l = 0; l < layers; l++) window[l] = config.slidingLayer(l) ? config.slidingWindow() : 0;
+        this.window = window;
         this.keys = new float[layers][];
         this.values = new float[layers][];
-        for (int l = 0; l < layers; l++) grow(l, Math.min(capacity, window[l] == 0 ? GROWTH_STEP : Math.min(GROWTH_STEP, window[l])));
+        for (int l = 0; l < layers; l++) grow(l, Math.min(capacity, window[l] == 0 ? step : Math.min(step, window[l])));
+    }
+
+    private static int[] windows(ModelConfig config) {
+        int[] w = new int[config.layers()];
+        for (int l = 0; l < w.length; l++) w[l] = config.slidingLayer(l) ? config.slidingWindow() : 0;
+        return w;
+    }
+
+    /** True when some layer keeps only a sliding window (a ring): such a cache cannot serve shorter prefixes. */
+    public boolean slides() {
+        for (int w : window) if (w > 0) return true;
+        return false;
     }
 
     public int capacity() {
@@ -39,6 +54,41 @@ public final class KvCache {
         long sum = 0;
         for (int l = 0; l < layers; l++) sum += 2L * keys[l].length * Float.BYTES;
         return sum;
+    }
+
+    /** Bytes of key and value storage one position takes. */
+    public long bytesPerPosition() {
+        return 2L * layers * kvDim * Float.BYTES;
+    }
+
+    /** A copy of the first {@code positions} positions, its storage sized to them exactly (a prefix cache keeps these). */
+    public KvCache copyPrefix(int positions) {
+        if (positions < 1 || positions > length) throw new IllegalArgumentException("cannot copy " + positions + " of " + length + " positions");
+        if (slides()) throw new IllegalStateException("a sliding-window cache keeps no whole prefix to copy");
+        KvCache copy = new KvCache(layers, kvDim, positions, window, positions);
+        copy.copyRows(this, positions);
+        return copy;
+    }
+
+    /**
+     * Replaces this cache's contents with the first {@code positions} positions of {@code source}, a cache of the
+     * same model: the rows are the very floats a prefill of those tokens writes, so what follows is unchanged.
+     */
+    public void restorePrefix(KvCache source, int positions) {
+        if (source.layers != layers || source.kvDim != kvDim) throw new IllegalArgumentException("the caches belong to different models");
+        if (slides()) throw new IllegalStateException("a sliding-window cache cannot take a copied prefix");
+        if (positions < 0 || positions > source.length) throw new IllegalArgumentException("cannot copy " + positions + " of " + source.length + " positions");
+        length = 0;
+        reserve(positions);
+        copyRows(source, positions);
+    }
+
+    private void copyRows(KvCache source, int positions) {
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(source.keys[l], 0, keys[l], 0, positions * kvDim);
+            System.arraycopy(source.values[l], 0, values[l], 0, positions * kvDim);
+        }
+        length = positions;
     }
 
     /** Positions filled so far; the next token goes at this position. */

@@ -53,6 +53,11 @@ public record ModelConfig(
     }
 
     /** Whether layer {@code il} attends only within the sliding window. */
+    public boolean hasSlidingLayers() {
+        for (int l = 0; l < layers(); l++) if (slidingLayer(l)) return true;
+        return false;
+    }
+
     public boolean slidingLayer(int il) {
         return slidingWindow > 0 && arch.slidingLayer(il);
     }

@@ -77,6 +77,29 @@ class KvCacheConsistencyTest {
         assertThat(cache.length()).isEqualTo(pos);
     }
 
+    /**
+     * What a prefix cache relies on: a prefix's rows copied out of one cache (here a shorter run than that cache
+     * holds) and into a fresh one, then the rest prefilled, give the one-pass logits bit for bit.
+     */
+    @Test
+    void aCopiedPrefixContinuesExactlyAsOnePass() {
+        Transformer tf = model.transformer();
+        int vocab = model.config().vocabSize();
+        float[] full = tf.forward(List.of(new Transformer.Step(tf.newCache(ids.length), ids, true)))[0];
+        KvCache first = tf.newCache(ids.length);
+        tf.forward(List.of(new Transformer.Step(first, Arrays.copyOf(ids, 300))));
+        int kept = 283;
+        KvCache snapshot = first.copyPrefix(kept);
+        assertThat(snapshot.length()).isEqualTo(kept);
+        assertThat(snapshot.bytes()).isEqualTo(kept * snapshot.bytesPerPosition());
+        KvCache resumed = tf.newCache(ids.length);
+        tf.forward(List.of(new Transformer.Step(resumed, Arrays.copyOf(ids, 5)))); // stale rows, to be replaced
+        resumed.restorePrefix(snapshot, kept);
+        assertThat(resumed.length()).isEqualTo(kept);
+        float[] rest = tf.forward(List.of(new Transformer.Step(resumed, Arrays.copyOfRange(ids, kept, ids.length), true)))[0];
+        assertThat(rest).isEqualTo(Arrays.copyOfRange(full, kept * vocab, ids.length * vocab));
+    }
+
     /** A sequence's logits do not depend on which other sequences share its forward pass. */
     @Test
     void batchedDecodingIsBitIdenticalToDecodingAlone() {

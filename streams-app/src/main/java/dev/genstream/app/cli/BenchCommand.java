@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", description = {
         "Measure prefill, single-stream decode and batched decode throughput, and peak RSS.",
-        "Each figure is the median of --repeat runs after one warm-up run."})
+        "Each figure is the median of --repeat runs after one warm-up run.",
+        "With --conversation: time to first token of the last turn of a conversation, prefix cache on vs off."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -58,15 +59,28 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mask", description = "Also measure the per-token cost of a JSON Schema grammar mask on this model's vocabulary, against the decode step")
     boolean mask;
 
+    @Option(names = "--conversation", description = "Measure time to first token of turn --turns of a conversation with a --history-tokens history, prefix cache on vs off (answers of --gen-tokens)")
+    boolean conversation;
+
+    @Option(names = "--turns", paramLabel = "N", defaultValue = "6", description = "With --conversation: the turn to time (default: ${DEFAULT-VALUE})")
+    int turns;
+
+    @Option(names = "--history-tokens", paramLabel = "H", defaultValue = "1500", description = "With --conversation: tokens of the turns before it (default: ${DEFAULT-VALUE})")
+    int historyTokens;
+
+    @Option(names = "--prefix-cache-bytes", paramLabel = "B", defaultValue = "268435456", description = "With --conversation: the prefix cache's budget when on (default: ${DEFAULT-VALUE})")
+    long prefixCacheBytes;
+
     private final SplittableRandom rnd = new SplittableRandom(1);
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         for (var o : List.of(new Object[] {"--prompt-tokens", promptTokens}, new Object[] {"--gen-tokens", genTokens},
                 new Object[] {"--batch", batch}, new Object[] {"--repeat", repeat}, new Object[] {"--membw-mb", membwMb})) {
             if ((int) o[1] < 1) throw new ParameterException(spec.commandLine(), o[0] + " must be at least 1, got " + o[1]);
         }
         Path path = model.path();
+        if (conversation) return conversation(path);
         try (Model m = context.load(model)) {
             int ctx = m.contextSize();
             if (promptTokens > ctx || genTokens > ctx) {
@@ -97,6 +111,22 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.println(json ? res.json() : res.text());
         }
         return 0;
+    }
+
+    private int conversation(Path path) throws InterruptedException {
+        if (turns < 2) throw new ParameterException(spec.commandLine(), "--turns must be at least 2, got " + turns);
+        if (historyTokens < 1) throw new ParameterException(spec.commandLine(), "--history-tokens must be at least 1, got " + historyTokens);
+        if (prefixCacheBytes < 1) throw new ParameterException(spec.commandLine(), "--prefix-cache-bytes must be at least 1, got " + prefixCacheBytes);
+        try (Model m = context.load(model)) {
+            ConversationBench.Result r;
+            try {
+                r = new ConversationBench(m, turns, historyTokens, genTokens, repeat, prefixCacheBytes).run();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            System.out.println(json ? r.json(path.toString(), model.threads()) : r.text(path.toString(), model.threads()));
+            return r.identical() ? 0 : 1;
+        }
     }
 
     /**

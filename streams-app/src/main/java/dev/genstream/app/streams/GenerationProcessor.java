@@ -210,7 +210,7 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
                 .setSeed(a.seed())
                 .setText(h.text())
                 .setFinishReason(FinishReason.valueOf(h.finishReason().wireName()))
-                .setUsage(new Usage(a.promptIds().length, p.tokens().length))
+                .setUsage(new Usage(a.promptIds().length, p.tokens().length, Math.min(h.cachedTokens(), a.promptIds().length)))
                 .setTimings(new Timings(ms(t.started() - t.submitted()), ms(t.firstToken() - t.started()),
                         ms(t.finished() - t.firstToken()), ms(t.firstToken() - t.submitted())))
                 .setMetadata(r.getMetadata())

@@ -38,6 +38,7 @@ public final class GenstreamConfig {
     public static final String STEP_TOKENS = "genstream.step.tokens";
     public static final String THREADS = "genstream.threads";
     public static final String CONTEXT_SIZE = "genstream.context.size";
+    public static final String PREFIX_CACHE_BYTES = "genstream.prefix.cache.bytes";
     public static final String MAX_TOKENS_LIMIT = "genstream.max.tokens.limit";
     public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
@@ -158,6 +159,17 @@ public final class GenstreamConfig {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + get(key) + "'");
         }
+    }
+
+    /**
+     * {@value #PREFIX_CACHE_BYTES} as set (0 = off), else 256 MiB but at most a quarter of the max heap, which the
+     * cache lives on.
+     */
+    public long prefixCacheBytes() {
+        if (!values.containsKey(PREFIX_CACHE_BYTES)) return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
+        long bytes = getLong(PREFIX_CACHE_BYTES);
+        if (bytes < 0) throw new IllegalArgumentException(PREFIX_CACHE_BYTES + " must be 0 (off) or more, got " + bytes);
+        return bytes;
     }
 
     public boolean getBool(String key) {

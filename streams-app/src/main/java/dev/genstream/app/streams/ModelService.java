@@ -85,7 +85,7 @@ public final class ModelService implements AutoCloseable {
         try (TensorSource file = ModelFiles.open(path)) {
             int trained = ModelConfig.from(file).contextLength();
             int ctx = Integer.parseInt(c.get(GenstreamConfig.CONTEXT_SIZE, Integer.toString(Math.min(trained, 4096))));
-            Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx);
+            Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx, c.prefixCacheBytes());
             return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT),
                     chatTemplate(c));
         }

@@ -51,7 +51,7 @@ final class Samples {
     static Completion completion() {
         return Completion.newBuilder().setRequestId("r1").setConversationId(null).setModel("kjv")
                 .setModelFingerprint("ab".repeat(32)).setSeed(42L).setText(" of the world")
-                .setFinishReason(FinishReason.length).setUsage(new Usage(7, 4))
+                .setFinishReason(FinishReason.length).setUsage(new Usage(7, 4, 0))
                 .setTimings(new Timings(1L, 20L, 30L, 21L)).setMetadata(Map.of()).setCompletedAt(T0).build();
     }
 

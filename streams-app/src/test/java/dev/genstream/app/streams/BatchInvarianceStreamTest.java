@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A request decoded alone and alongside 7 others gives identical tokens, logprobs and alternatives. */
+/**
+ * A request decoded alone and alongside 7 others gives identical tokens, logprobs and alternatives. The second copy
+ * also takes its prompt from the prefix cache (on by default), which must not change a bit either.
+ */
 @Timeout(300)
 class BatchInvarianceStreamTest extends KafkaTestBase {
     static PromptRequest probe(String id) {
@@ -48,6 +51,9 @@ class BatchInvarianceStreamTest extends KafkaTestBase {
                 assertThat(t.getText()).isEqualTo(a.getText());
             }
             assertThat(out.completionsOf("together").get(0).getText()).isEqualTo(out.completionsOf("alone").get(0).getText());
+            int promptTokens = out.completionsOf("alone").get(0).getUsage().getPromptTokens();
+            assertThat(out.completionsOf("alone").get(0).getUsage().getCachedTokens()).isZero();
+            assertThat(out.completionsOf("together").get(0).getUsage().getCachedTokens()).isEqualTo(promptTokens - 1);
             // The eight really were decoded together: far fewer forward passes than their tokens.
             int totalTokens = out.tokens().size() - alone.size();
             assertThat(steps).isLessThan(totalTokens / 2);

@@ -37,6 +37,16 @@ class GenstreamConfigTest {
     }
 
     @Test
+    void thePrefixCacheBudgetIsAsSetOrAQuarterOfTheHeapAtMost() {
+        long heap = Runtime.getRuntime().maxMemory();
+        assertThat(GenstreamConfig.of(Map.of(), Map.of()).prefixCacheBytes()).isEqualTo(Math.min(256L << 20, heap / 4)).isPositive();
+        assertThat(GenstreamConfig.of(Map.of(), Map.of("GENSTREAM_PREFIX_CACHE_BYTES", "0")).prefixCacheBytes()).isZero();
+        assertThat(GenstreamConfig.of(Map.of(GenstreamConfig.PREFIX_CACHE_BYTES, "1000000"), Map.of()).prefixCacheBytes()).isEqualTo(1_000_000);
+        assertThatThrownBy(() -> GenstreamConfig.of(Map.of(GenstreamConfig.PREFIX_CACHE_BYTES, "-1"), Map.of()).prefixCacheBytes())
+                .hasMessageContaining("genstream.prefix.cache.bytes must be 0 (off) or more");
+    }
+
+    @Test
     void badNumbersAreNamed() {
         GenstreamConfig c = GenstreamConfig.of(Map.of(GenstreamConfig.BATCH_SIZE, "many"), Map.of());
         assertThatThrownBy(() -> c.getInt(GenstreamConfig.BATCH_SIZE)).hasMessageContaining("genstream.batch.size").hasMessageContaining("many");

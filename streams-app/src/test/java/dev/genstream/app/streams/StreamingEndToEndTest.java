@@ -61,6 +61,19 @@ class StreamingEndToEndTest extends KafkaTestBase {
                 assertThat(cp.getText()).as(id + " vs genstream generate").isEqualTo(generate(args));
             }
 
+            for (Completion cp : out.completions()) {
+                assertThat(cp.getUsage().getCachedTokens()).isBetween(0, cp.getUsage().getPromptTokens() - 1);
+            }
+            // A next turn: the first prompt, its answer, then more. Its context comes from the prefix cache (on by
+            // default), and its text is still what `genstream generate` (no cache) gives.
+            PromptRequest first = requests.get(10);
+            String prompt = first.getPrompt() + out.completionsOf(first.getRequestId()).get(0).getText() + " And God saw";
+            env.send(c, List.of(KafkaTestEnv.request("turn-2", prompt, 12, 0.9f, 7L)));
+            Completion next = env.collect(c, o -> !o.completionsOf("turn-2").isEmpty(), Duration.ofSeconds(120)).completionsOf("turn-2").get(0);
+            assertThat(next.getUsage().getCachedTokens()).isPositive().isLessThan(next.getUsage().getPromptTokens());
+            assertThat(next.getText()).isEqualTo(generate(List.of("generate", "--model", BundledModel.path().toString(),
+                    "--prompt", prompt, "--max-tokens", "12", "--temperature", "0.9", "--seed", "7", "--threads", "1")));
+
             try (SchemaRegistryClient registry = SchemaRegistryClient.fromConfig(c.kafka())) {
                 for (String topic : List.of(GenstreamConfig.TOPIC_PROMPTS, GenstreamConfig.TOPIC_TOKENS, GenstreamConfig.TOPIC_COMPLETIONS)) {
                     assertThat(registry.latest(c.get(topic) + "-value").schema().getName()).isIn("PromptRequest", "TokenEvent", "Completion");
