@@ -39,6 +39,16 @@ public final class GenstreamConfig {
     public static final String MAX_TOKENS_LIMIT = "genstream.max.tokens.limit";
     public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
+    public static final String GATEWAY_HOST = "genstream.gateway.host";
+    public static final String GATEWAY_PORT = "genstream.gateway.port";
+    public static final String GATEWAY_API_KEYS = "genstream.gateway.api.keys";
+    public static final String GATEWAY_RATE_PER_SECOND = "genstream.gateway.rate.per.second";
+    public static final String GATEWAY_RATE_BURST = "genstream.gateway.rate.burst";
+    public static final String GATEWAY_MAX_BODY_BYTES = "genstream.gateway.max.body.bytes";
+    public static final String GATEWAY_CORS_ORIGINS = "genstream.gateway.cors.origins";
+    public static final String GATEWAY_INSTANCE = "genstream.gateway.instance";
+    public static final String GATEWAY_INSTANCES = "genstream.gateway.instances";
+    public static final String GATEWAY_TIMEOUT_MS = "genstream.gateway.timeout.ms";
 
     private static final Set<String> KNOWN = known();
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
