@@ -56,6 +56,10 @@ public final class Gateway implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    Replies replies() {
+        return replies;
+    }
+
     public String url() {
         return "http://" + settings.host() + ":" + port() + "/";
     }

@@ -45,6 +45,7 @@ public final class Replies implements AutoCloseable {
     private final Deserializer<DeadLetter> deadLetterDe;
     private final Map<String, Consumer<Object>> listeners = new ConcurrentHashMap<>();
     private final Thread thread;
+    private final java.util.concurrent.atomic.AtomicLong recordsRead = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     public Replies(GenstreamConfig c, int instance, int instances, Duration waitForTopics) {
@@ -123,10 +124,16 @@ public final class Replies implements AutoCloseable {
         listeners.remove(requestId);
     }
 
+    /** Every record this instance has read, its own or not: the cost of routing. */
+    public long recordsRead() {
+        return recordsRead.get();
+    }
+
     private void loop() {
         while (!closed) {
             try {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    recordsRead.incrementAndGet();
                     Consumer<Object> l = r.key() == null ? null : listeners.get(r.key());
                     if (l == null) continue; // another process's request, or one whose client is gone
                     Object value = r.topic().equals(tokens) ? tokenDe.deserialize(r.topic(), r.value())
