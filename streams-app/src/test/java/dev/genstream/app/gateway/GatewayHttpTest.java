@@ -194,4 +194,38 @@ class GatewayHttpTest {
         assertThat(landed).hasSize(1);
         assertThat(landed.getFirst().getUsage().getCompletionTokens()).isEqualTo(40);
     }
+
+    @Test
+    void streamedTextStopsWhereTheCompletionDoes() throws Exception {
+        String base = "{\"prompt\":\"And the LORD said unto Moses,\",\"max_tokens\":30,\"temperature\":0";
+        JsonNode free = JSON.readTree(stack.post(gw, "/v1/completions", "k1", base + "}").body());
+        String text = free.get("choices").get(0).get("text").asText();
+        String stop = text.substring(text.length() / 2, text.length() / 2 + 4);
+        HttpResponse<String> r = stack.post(gw, "/v1/completions", "k1", base + ",\"stream\":true,\"stop\":" + JSON.writeValueAsString(stop) + "}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        StringBuilder streamed = new StringBuilder();
+        String finish = null;
+        List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        for (String e : events.subList(0, events.size() - 1)) {
+            JsonNode c = JSON.readTree(e).get("choices").get(0);
+            streamed.append(c.get("text").asText());
+            if (!c.get("finish_reason").isNull()) finish = c.get("finish_reason").asText();
+        }
+        String id = r.headers().firstValue("X-Request-Id").orElseThrow();
+        Completion c = stack.completions(Set.of(id), Duration.ofSeconds(60)).get(id).getFirst();
+        assertThat(finish).isEqualTo("stop");
+        assertThat(c.getText()).isEqualTo(text.substring(0, text.indexOf(stop)));
+        assertThat(streamed.toString()).isEqualTo(c.getText());
+    }
+
+    @Test
+    void noAnswerInTimeIs504AndTheRequestStaysAccepted() throws Exception {
+        Gateway impatient = stack.gateway(Map.of(GenstreamConfig.GATEWAY_TIMEOUT_MS, "1"));
+        HttpResponse<String> r = stack.post(impatient, "/v1/completions", null, "{\"prompt\":\"Blessed are the\",\"max_tokens\":20}");
+        assertThat(error(r, 504).get("message").asText()).contains("stays accepted");
+        String id = r.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(stack.completions(Set.of(id), Duration.ofSeconds(60)).get(id)).hasSize(1);
+    }
 }
