@@ -75,6 +75,13 @@ public final class Gateway implements AutoCloseable {
             LOG.log(Level.FINE, "gateway: client connection failed", e);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "gateway: request failed", e);
+            if (ex.getResponseCode() == -1) {
+                try {
+                    sendJson(ex, mapper, 500, new ApiError(500, "server_error", null, null, "internal error: " + e).json(mapper));
+                } catch (IOException ignored) {
+                    // the client is gone
+                }
+            }
         }
     }
 
@@ -129,7 +136,7 @@ public final class Gateway implements AutoCloseable {
     private JsonNode body(HttpExchange ex) throws IOException {
         int max = settings.maxBodyBytes();
         String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && Long.parseLong(length.trim()) > max) throw tooLarge(max);
+        if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > max) throw tooLarge(max);
         byte[] bytes;
         try (InputStream in = ex.getRequestBody()) {
             bytes = in.readNBytes(max + 1);

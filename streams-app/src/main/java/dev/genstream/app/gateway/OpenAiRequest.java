@@ -18,12 +18,21 @@ import java.util.Set;
  */
 public record OpenAiRequest(PromptRequest request, boolean chat, boolean stream, boolean includeUsage, int logprobs) {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+    /** Every top-level field understood (used, refused with a reason, or without effect here: store, service_tier). */
+    private static final Set<String> KNOWN = Set.of("model", "messages", "prompt", "max_tokens", "max_completion_tokens", "temperature",
+            "top_p", "top_k", "min_p", "repetition_penalty", "frequency_penalty", "presence_penalty", "seed", "stop", "logprobs",
+            "top_logprobs", "stream", "stream_options", "user", "metadata", "conversation_id", "n", "best_of", "echo", "suffix",
+            "logit_bias", "response_format", "modalities", "tools", "tool_choice", "functions", "function_call", "audio", "prediction",
+            "web_search_options", "parallel_tool_calls", "store", "service_tier");
     private static final List<String> REFUSED = List.of("tools", "tool_choice", "functions", "function_call", "audio", "prediction",
             "web_search_options");
 
     /** @param conversationHeader the X-Conversation-Id header, or null */
     public static OpenAiRequest parse(JsonNode body, boolean chat, String requestId, String conversationHeader, List<String> models) {
         if (body == null || !body.isObject()) throw ApiError.invalid(null, "the request body must be a JSON object");
+        body.fieldNames().forEachRemaining(f -> {
+            if (!KNOWN.contains(f)) throw ApiError.invalid(f, "Unrecognized request argument supplied: " + f);
+        });
         for (String f : REFUSED) {
             JsonNode v = body.get(f);
             if (v != null && !v.isNull() && !(v.isArray() && v.isEmpty()) && !(f.equals("tool_choice") && "none".equals(v.asText()))) {

@@ -136,10 +136,13 @@ public final class Replies implements AutoCloseable {
                     recordsRead.incrementAndGet();
                     Consumer<Object> l = r.key() == null ? null : listeners.get(r.key());
                     if (l == null) continue; // another process's request, or one whose client is gone
-                    Object value = r.topic().equals(tokens) ? tokenDe.deserialize(r.topic(), r.value())
-                            : r.topic().equals(completions) ? completionDe.deserialize(r.topic(), r.value())
-                            : deadLetterDe.deserialize(r.topic(), r.value());
-                    l.accept(value);
+                    try {
+                        l.accept(r.topic().equals(tokens) ? tokenDe.deserialize(r.topic(), r.value())
+                                : r.topic().equals(completions) ? completionDe.deserialize(r.topic(), r.value())
+                                : deadLetterDe.deserialize(r.topic(), r.value()));
+                    } catch (RuntimeException e) { // one unreadable record must not stop the others
+                        LOG.log(Level.WARNING, "gateway: skipping unreadable record " + r.topic() + "-" + r.partition() + "@" + r.offset(), e);
+                    }
                 }
             } catch (WakeupException e) {
                 if (closed) break;

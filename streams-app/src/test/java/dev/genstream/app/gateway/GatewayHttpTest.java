@@ -83,6 +83,11 @@ class GatewayHttpTest {
                 .get("code").asText()).isEqualTo("model_not_found");
         assertThat(error(stack.post(gw, "/v1/chat/completions", "k1", "{" + msgs + ",\"temperature\":3}"), 400)
                 .get("param").asText()).isEqualTo("temperature");
+        assertThat(error(stack.post(gw, "/v1/chat/completions", "k1", "{" + msgs + ",\"mirostat\":2}"), 400)
+                .get("message").asText()).isEqualTo("Unrecognized request argument supplied: mirostat");
+        assertThat(error(stack.post(gw, "/v1/chat/completions", "k1", "{\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}"), 400)
+                .get("param").asText()).isEqualTo("messages[0].role");
+        assertThat(error(stack.post(gw, "/v1/completions", "k1", "{\"prompt\":[\"a\",\"b\"]}"), 400).get("param").asText()).isEqualTo("prompt");
         assertThat(error(stack.post(gw, "/v1/chat/completions", "k1", "{\"messages\":[]}"), 400).get("param").asText()).isEqualTo("messages");
         assertThat(error(stack.post(gw, "/v1/chat/completions", "k1", "{not json"), 400).get("message").asText()).contains("not valid JSON");
         assertThat(error(stack.get(gw, "/v1/chat/completions", "k1"), 405).get("code").asText()).isEqualTo("method_not_allowed");
