@@ -52,7 +52,8 @@ class SchemaConventionsTest {
         assertThat(names(Timings.SCHEMA$)).containsExactly("queue_ms", "prefill_ms", "decode_ms",
                 "time_to_first_token_ms");
         assertThat(FinishReason.values()).extracting(Enum::name).containsExactly("stop", "length", "eos");
-        assertThat(ErrorCode.values()).hasSize(12).extracting(Enum::name).contains("NOT_AVRO", "UNKNOWN_SCHEMA");
+        assertThat(ErrorCode.values()).hasSize(14).extracting(Enum::name).contains("NOT_AVRO", "UNKNOWN_SCHEMA", "NO_CHAT_TEMPLATE",
+                "CHAT_TEMPLATE_ERROR");
         assertThat(PromptRequest.SCHEMA$.getField("created_at").schema().getLogicalType().getName())
                 .isEqualTo("timestamp-millis");
     }

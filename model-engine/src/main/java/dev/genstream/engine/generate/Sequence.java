@@ -87,7 +87,7 @@ public final class Sequence {
         }
         int index = generated();
         SampleResult r = sampler.sample(logits, tokens, length, index);
-        if (tokenizer.isEndOfGeneration(r.token())) {
+        if (tokenizer.isEndOfGeneration(r.token()) || params.endTokens().contains(r.token())) {
             finish = FinishReason.EOS;
             return new TokenOutput(index, r.token(), release(stop.push(decoder.flush()) + stop.flush()), r.logprob(), r.topLogprobs());
         }

@@ -1,7 +1,11 @@
 package dev.genstream.app.cli;
 
+import dev.genstream.engine.gguf.TensorSource;
+import dev.genstream.engine.model.ModelFiles;
 import dev.genstream.engine.model.ContextSizeException;
 import dev.genstream.engine.model.Model;
+import dev.genstream.engine.model.ModelConfig;
+import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -15,7 +19,11 @@ public final class ContextOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size in tokens (default: the model's trained context)")
+    /** As llama.cpp's default n_ctx, and the service's genstream.context.size. */
+    static final int DEFAULT_CAP = 4096;
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N",
+            description = "Context size in tokens (default: the model's trained context, at most " + DEFAULT_CAP + ")")
     Integer ctxSize;
 
     /** Loads the model for the requested context size; warns on stderr when it exceeds the trained context. */
@@ -23,7 +31,7 @@ public final class ContextOptions {
         if (ctxSize != null && ctxSize < 1) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 1, got " + ctxSize);
         Model m;
         try {
-            m = Model.load(model.open(), model.threads(), ctxSize == null ? 0 : ctxSize);
+            m = Model.load(model.open(), model.threads(), ctxSize == null ? defaultSize(model.path()) : ctxSize);
         } catch (ContextSizeException e) {
             throw new ParameterException(spec.commandLine(), "--ctx-size " + ctxSize + ": " + e.getMessage());
         }
@@ -32,5 +40,11 @@ public final class ContextOptions {
                     m.contextSize(), m.config().contextLength());
         }
         return m;
+    }
+
+    private static int defaultSize(Path path) {
+        try (TensorSource file = ModelFiles.open(path)) {
+            return Math.min(ModelConfig.from(file).contextLength(), DEFAULT_CAP);
+        }
     }
 }

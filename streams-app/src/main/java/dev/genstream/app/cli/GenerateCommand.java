@@ -1,5 +1,7 @@
 package dev.genstream.app.cli;
 
+import dev.genstream.engine.chat.ChatPrompter;
+import dev.genstream.engine.chat.TemplateException;
 import dev.genstream.engine.generate.GenerationParams;
 import dev.genstream.engine.generate.Generator;
 import dev.genstream.engine.model.Model;
@@ -7,11 +9,14 @@ import dev.genstream.engine.sampling.SamplingParams;
 import dev.genstream.engine.generate.TokenOutput;
 import dev.genstream.engine.sampling.TokenLogprob;
 import dev.genstream.engine.tokenizer.Tokenizer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,6 +44,10 @@ public final class GenerateCommand implements Callable<Integer> {
 
         @Option(names = {"-f", "--prompt-file"}, required = true, paramLabel = "FILE", description = "Read the prompt from a UTF-8 file ('-' = stdin)")
         Path file;
+
+        @Option(names = "--messages-file", required = true, paramLabel = "F",
+                description = "A chat as JSON (an array of messages, or {\"messages\": [...], \"tools\": [...]}), rendered with the model's chat template")
+        Path messagesFile;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -47,6 +56,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--logprobs", paramLabel = "N", defaultValue = "0",
             description = "After the text, print each token's logprob and its N most likely alternatives to stderr (0..20)")
     int logprobs;
+
+    @Option(names = "--chat-template-file", paramLabel = "T", description = "Jinja chat template to use instead of the model's")
+    Path chatTemplateFile;
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256", description = "Most tokens to generate (default: ${DEFAULT-VALUE})")
     int maxTokens;
@@ -89,19 +101,21 @@ public final class GenerateCommand implements Callable<Integer> {
     boolean parseSpecial;
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
         if (maxTokens <= 0) throw new ParameterException(spec.commandLine(), "--max-tokens must be positive, got " + maxTokens);
         long usedSeed = seed != null ? seed : new SecureRandom().nextLong();
         SamplingParams sampling = samplingParams(usedSeed);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        String text = prompt.text != null ? prompt.text : TextInput.read(prompt.file);
+        String text = prompt.text != null ? prompt.text : prompt.file != null ? TextInput.read(prompt.file) : null;
         List<TokenOutput> tokens = new ArrayList<>();
         try (Model m = context.load(model)) {
             int ctx = m.contextSize();
             if (ctx < 2) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 2, got " + ctx);
-            int[] ids = m.tokenizer().encode(text, true, parseSpecial);
-            Generator.Result r = new Generator(m, m.tokenizer(), ctx).generate(ids,
-                    new GenerationParams(sampling, maxTokens, stop), t -> {
+            GenerationParams params = new GenerationParams(sampling, maxTokens, stop);
+            ChatPrompter chat = prompt.messagesFile != null ? chat(m) : null;
+            int[] ids = chat != null ? chatIds(chat) : m.tokenizer().encode(text, true, parseSpecial);
+            if (chat != null) params = params.withEndTokens(chat.endOfTurnTokens());
+            Generator.Result r = new Generator(m, m.tokenizer(), ctx).generate(ids, params, t -> {
                         if (logprobs > 0) tokens.add(t);
                         out.print(t.text());
                         out.flush();
@@ -115,6 +129,23 @@ public final class GenerateCommand implements Callable<Integer> {
                     r.finishReason().wireName(), usedSeed, model.threads());
         }
         return 0;
+    }
+
+    private ChatPrompter chat(Model m) throws IOException {
+        String override = chatTemplateFile != null ? Files.readString(chatTemplateFile, StandardCharsets.UTF_8) : null;
+        return ChatPrompter.forModel(m.file().metadata(), m.tokenizer(), override).orElseThrow(() ->
+                new IllegalArgumentException("the model has no chat template (" + ChatPrompter.METADATA_KEY
+                        + "); give one with --chat-template-file"));
+    }
+
+    /** The chat rendered with the template, specials parsed in the template's own text only. */
+    private int[] chatIds(ChatPrompter chat) throws IOException {
+        ChatMessagesJson.Conversation conv = ChatMessagesJson.read(prompt.messagesFile);
+        try {
+            return chat.encode(conv.messages(), conv.tools(), LocalDateTime.now());
+        } catch (TemplateException e) {
+            throw new IllegalArgumentException("chat template: " + ChatTemplateCommand.oneLine(e.getMessage()), e);
+        }
     }
 
     private SamplingParams samplingParams(long usedSeed) {

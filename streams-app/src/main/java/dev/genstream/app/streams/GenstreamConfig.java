@@ -39,6 +39,8 @@ public final class GenstreamConfig {
     public static final String MAX_TOKENS_LIMIT = "genstream.max.tokens.limit";
     public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
+    /** A Jinja chat template file for models whose GGUF carries none (or to replace theirs). */
+    public static final String CHAT_TEMPLATE_FILE = "genstream.chat.template.file";
     public static final String GATEWAY_HOST = "genstream.gateway.host";
     public static final String GATEWAY_PORT = "genstream.gateway.port";
     public static final String GATEWAY_API_KEYS = "genstream.gateway.api.keys";

@@ -38,7 +38,7 @@ public final class GenstreamTopology {
     public static Topology build(GenstreamConfig c, ModelService service, AvroSerdes avro) {
         String prompts = c.get(GenstreamConfig.TOPIC_PROMPTS);
         Serde<PromptRequest> requestSerde = avro.serde(PromptRequest.class);
-        PromptValidator validator = new PromptValidator(service.model().tokenizer(), service.alias(),
+        PromptValidator validator = new PromptValidator(service.model().tokenizer(), service.chat(), service.alias(),
                 service.contextSize(), service.maxTokensLimit());
         Function<byte[], PromptRequest> decode = bytes -> requestSerde.deserializer().deserialize(prompts, bytes);
 

@@ -1,11 +1,14 @@
 package dev.genstream.app.streams;
 
+import dev.genstream.engine.chat.ChatPrompter;
 import dev.genstream.engine.generate.Scheduler;
 import dev.genstream.engine.gguf.TensorSource;
 import dev.genstream.engine.model.ContextSizeException;
 import dev.genstream.engine.model.Model;
 import dev.genstream.engine.model.ModelConfig;
 import dev.genstream.engine.model.ModelFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Logger;
@@ -19,9 +22,16 @@ public final class ModelService implements AutoCloseable {
     private final String fingerprint;
     private final int contextSize;
     private final int maxTokensLimit;
+    private final ChatPrompter chat;
 
     public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit) {
+        this(path, alias, threads, limits, maxTokensLimit, null);
+    }
+
+    /** @param chatTemplate a Jinja chat template replacing the model's own, or null to use the model's */
+    public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit, String chatTemplate) {
         this.model = load(path, threads, limits.contextSize());
+        this.chat = ChatPrompter.forModel(model.file().metadata(), model.tokenizer(), chatTemplate).orElse(null);
         this.alias = alias;
         this.fingerprint = ModelFiles.fingerprint(model.file());
         this.contextSize = limits.contextSize();
@@ -76,12 +86,28 @@ public final class ModelService implements AutoCloseable {
             int trained = ModelConfig.from(file).contextLength();
             int ctx = Integer.parseInt(c.get(GenstreamConfig.CONTEXT_SIZE, Integer.toString(Math.min(trained, 4096))));
             Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx);
-            return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT));
+            return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT),
+                    chatTemplate(c));
+        }
+    }
+
+    private static String chatTemplate(GenstreamConfig c) {
+        String file = c.get(GenstreamConfig.CHAT_TEMPLATE_FILE, null);
+        if (file == null || file.isBlank()) return null;
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(GenstreamConfig.CHAT_TEMPLATE_FILE + ": cannot read " + file + ": " + e.getMessage());
         }
     }
 
     public Model model() {
         return model;
+    }
+
+    /** Renders {@code messages} requests; null when the model has no chat template and none is configured. */
+    public ChatPrompter chat() {
+        return chat;
     }
 
     public Scheduler scheduler() {

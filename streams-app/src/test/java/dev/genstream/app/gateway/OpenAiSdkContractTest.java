@@ -11,6 +11,8 @@ import dev.genstream.schemas.Completion;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +52,11 @@ class OpenAiSdkContractTest {
             assertThat(chatStream.get("chunks").asInt()).isGreaterThan(3);
             assertThat(textStream.get("text").asText()).isEqualTo(text.get("text").asText());
 
-            // And they are what the CLI generates with the same parameters (messages as the service renders them now).
-            assertThat(text.get("text").asText()).isEqualTo(generate("In the beginning", "20", "0.9", "11"));
-            assertThat(chat.get("text").asText()).isEqualTo(generate("user: And God said\nassistant:", "24", "0.8", "7"));
+            // And they are what the CLI generates with the same parameters (messages with the model's chat template).
+            assertThat(text.get("text").asText()).isEqualTo(generate("--prompt", "In the beginning", "20", "0.9", "11"));
+            Path messages = Files.createTempFile("messages-", ".json");
+            Files.writeString(messages, "[{\"role\": \"user\", \"content\": \"And God said\"}]");
+            assertThat(chat.get("text").asText()).isEqualTo(generate("--messages-file", messages.toString(), "24", "0.8", "7"));
 
             assertThat(out.get("models").get(0).asText()).isEqualTo("kjv-llama-6m");
             assertThat(out.get("errors").get("n").get("status").asInt()).isEqualTo(400);
@@ -63,12 +67,12 @@ class OpenAiSdkContractTest {
     }
 
     /** stdout of `genstream generate` with the gateway's defaults for what the call left out. */
-    static synchronized String generate(String prompt, String maxTokens, String temperature, String seed) {
+    static synchronized String generate(String source, String prompt, String maxTokens, String temperature, String seed) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            assertThat(Main.run("generate", "--model", BundledModel.path().toString(), "--prompt", prompt, "-n", maxTokens,
+            assertThat(Main.run("generate", "--model", BundledModel.path().toString(), source, prompt, "-n", maxTokens,
                     "--temperature", temperature, "--seed", seed, "--threads", "1")).isZero();
         } finally {
             System.setOut(old);
