@@ -38,6 +38,7 @@ final class CompletionCalls implements AutoCloseable {
     private final AvroSerde<PromptRequest> serde;
     private final KafkaProducer<String, PromptRequest> producer;
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
+    private final RecentRequests recent = new RecentRequests(1000);
 
     CompletionCalls(GenstreamConfig c, ObjectMapper mapper, Replies replies, GatewaySettings settings) {
         this.mapper = mapper;
@@ -61,7 +62,7 @@ final class CompletionCalls implements AutoCloseable {
         try {
             String key = r.getConversationId() != null ? r.getConversationId() : id;
             try {
-                producer.send(new ProducerRecord<>(topic, key, r)).get(30, TimeUnit.SECONDS);
+                recent.add(key, r, producer.send(new ProducerRecord<>(topic, key, r)).get(30, TimeUnit.SECONDS));
             } catch (Exception e) {
                 throw new ApiError(503, "server_error", null, "kafka_unavailable", "could not send the request to Kafka: " + e.getMessage());
             }
@@ -170,8 +171,9 @@ final class CompletionCalls implements AutoCloseable {
                 + call.request().getRequestId() + " stays accepted and its Completion will land on Kafka");
     }
 
-    List<String> models() {
-        return settings.models();
+    /** The Kafka record of a recent request of this gateway, or null. */
+    com.fasterxml.jackson.databind.node.ObjectNode record(String requestId) {
+        return recent.get(requestId);
     }
 
     @Override

@@ -87,7 +87,7 @@ public final class Gateway implements AutoCloseable {
 
     private void route(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath(), method = ex.getRequestMethod();
-        boolean api = path.startsWith("/v1/");
+        boolean api = path.startsWith("/v1/") || path.startsWith("/genstream/");
         if (cors(ex, api)) return;
         if (!api) {
             if (!path.equals("/") && !path.equals("/index.html")) throw new ApiError(404, "invalid_request_error", null, "not_found", "no such page: " + path);
@@ -113,7 +113,15 @@ public final class Gateway implements AutoCloseable {
                 if (wait > 0) throw new ApiError(429, "requests", null, "rate_limit_exceeded", "Rate limit reached; retry after " + wait + " s");
                 calls.handle(ex, body, path.equals("/v1/chat/completions"));
             }
-            default -> throw new ApiError(404, "invalid_request_error", null, "unknown_url", "Unknown request URL: " + method + " " + path);
+            default -> {
+                if (!path.startsWith("/genstream/requests/")) {
+                    throw new ApiError(404, "invalid_request_error", null, "unknown_url", "Unknown request URL: " + method + " " + path);
+                }
+                allow(method, "GET");
+                JsonNode record = calls.record(path.substring("/genstream/requests/".length()));
+                if (record == null) throw new ApiError(404, "invalid_request_error", null, "not_found", "no recent request of this gateway has that id");
+                sendJson(ex, mapper, 200, record);
+            }
         }
     }
 

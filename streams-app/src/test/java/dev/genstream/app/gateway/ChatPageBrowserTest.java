@@ -56,8 +56,14 @@ class ChatPageBrowserTest {
             assertThat(r2.getMessages().get(1).getContent()).isEqualTo(reply1);
             assertThat(r2.getConversationId()).isNotBlank().isEqualTo(done.get(id1).getFirst().getConversationId());
             assertThat(r2.getParams().getSeed()).isEqualTo(3L);
-            // The "copy as Kafka record" view shows the last request.
-            assertThat(out.get("record").asText()).contains(id2).contains("\"conversation_id\": \"" + r2.getConversationId() + "\"");
+            // The "copy as Kafka record" view shows the last request as it is on Kafka.
+            JsonNode record = new ObjectMapper().readTree(out.get("record").asText());
+            assertThat(record.get("topic").asText()).isEqualTo(stack.config.get(GenstreamConfig.TOPIC_PROMPTS));
+            assertThat(record.get("key").asText()).isEqualTo(r2.getConversationId());
+            assertThat(record.get("offset").asLong()).isNotNegative();
+            assertThat(record.get("value").get("request_id").asText()).isEqualTo(id2);
+            assertThat(record.get("value").get("messages")).hasSize(3);
+            assertThat(record.get("value").get("params").get("seed").asLong()).isEqualTo(3L);
         }
     }
 }

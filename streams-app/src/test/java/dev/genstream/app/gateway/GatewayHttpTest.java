@@ -170,6 +170,11 @@ class GatewayHttpTest {
         assertThat(c.getMetadata()).containsEntry("user", "alice");
 
         PromptRequest p = stack.prompts(Set.of(id), Duration.ofSeconds(30)).get(id).getFirst();
+        JsonNode record = JSON.readTree(stack.get(gw, "/genstream/requests/" + id, "k1").body());
+        assertThat(record.get("key").asText()).isEqualTo("conv-1");
+        assertThat(record.get("value").get("params").get("max_tokens").asInt()).isEqualTo(12);
+        assertThat(stack.get(gw, "/genstream/requests/" + id, null).statusCode()).isEqualTo(401);
+        assertThat(error(stack.get(gw, "/genstream/requests/nope", "k1"), 404).get("code").asText()).isEqualTo("not_found");
         assertThat(p.getMessages()).hasSize(2);
         assertThat(p.getMessages().get(1).getContent()).isEqualTo("And God said");
         assertThat(p.getModel()).isEqualTo("kjv-llama-6m");
