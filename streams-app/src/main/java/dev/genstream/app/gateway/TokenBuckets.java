@@ -30,6 +30,12 @@ final class TokenBuckets {
             wait[0] = Math.max(1, (long) Math.ceil((1 - tokens) / rate));
             return new Bucket(tokens, nowNanos);
         });
+        if (buckets.size() > 10_000) forgetFull(nowNanos);
         return wait[0];
+    }
+
+    /** Drops buckets that have refilled: they equal a new one, so the map holds only recent callers. */
+    private void forgetFull(long nowNanos) {
+        buckets.entrySet().removeIf(e -> e.getValue().tokens + (nowNanos - e.getValue().atNanos) / 1e9 * rate >= burst);
     }
 }
