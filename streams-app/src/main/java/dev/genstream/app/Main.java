@@ -6,6 +6,7 @@ import dev.genstream.app.cli.ChatCommand;
 import dev.genstream.app.cli.ChatTemplateCommand;
 import dev.genstream.app.cli.DemoCommand;
 import dev.genstream.app.cli.DetokenizeCommand;
+import dev.genstream.app.cli.GatewayCommand;
 import dev.genstream.app.cli.GenerateCommand;
 import dev.genstream.app.cli.LogitsCommand;
 import dev.genstream.app.cli.PerplexityCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
 /** The genstream command line. Errors print as one line; GENSTREAM_DEBUG=1 adds the stack trace. */
 @Command(name = "genstream", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, BatchCommand.class, ReplayCommand.class, TailCommand.class, GenerateCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, GatewayCommand.class, ProduceCommand.class, BatchCommand.class, ReplayCommand.class, TailCommand.class, GenerateCommand.class,
                 LogitsCommand.class, PerplexityCommand.class, TokenizeCommand.class, DetokenizeCommand.class, BenchCommand.class, SynthCommand.class,
                 ChatTemplateCommand.class, ChatCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

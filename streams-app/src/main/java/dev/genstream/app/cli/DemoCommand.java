@@ -1,6 +1,7 @@
 package dev.genstream.app.cli;
 
 import dev.genstream.app.embedded.EmbeddedKafka;
+import dev.genstream.app.gateway.Gateway;
 import dev.genstream.app.registry.EmbeddedSchemaRegistry;
 import dev.genstream.app.registry.GenstreamSerdes;
 import dev.genstream.app.streams.GenstreamApp;
@@ -56,6 +57,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--requests", paramLabel = "N", description = "How many requests (default: the 6 samples; more cycle through them with new seeds)")
     Integer requests;
 
+    @Option(names = "--chat", description = "Instead of the samples: serve the chat page and the OpenAI API (the gateway) until Ctrl-C")
+    boolean chat;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "The gateway's port with --chat (0 = any free port; default: ${DEFAULT-VALUE})")
+    int port;
+
     @Option(names = "--compare-engine", description = "Afterwards, decode the same requests with the engine alone (no Kafka) and compare throughput")
     boolean compareEngine;
 
@@ -91,6 +98,10 @@ public final class DemoCommand implements Callable<Integer> {
                 if (!app.awaitRunning(Duration.ofSeconds(90))) throw new IllegalStateException("the streams app did not start: " + app.streams().state());
                 out.printf("broker %s, registry %s, model %s; startup %.1f s%n%n", kafka.bootstrapServers(), registry.url(),
                         model.path().getFileName(), (System.nanoTime() - t0) / 1e9);
+                if (chat) {
+                    serveChat(c.with(GenstreamConfig.GATEWAY_PORT, Integer.toString(port)), out);
+                    return 0;
+                }
                 double kafkaRate = run(c, out);
                 if (compareEngine) {
                     app.close();
@@ -101,6 +112,18 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The gateway on the embedded stack, until the JVM is asked to stop. */
+    private static void serveChat(GenstreamConfig c, PrintStream out) throws Exception {
+        Gateway g = Gateway.start(c);
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            g.close();
+            stopped.countDown();
+        }, "demo-gateway-shutdown"));
+        out.printf("chat page: %s%nOpenAI API: %sv1 (no API key; e.g. OPENAI_BASE_URL=%sv1). Ctrl-C stops.%n", g.url(), g.url(), g.url());
+        stopped.await();
     }
 
     /** The same requests through the engine's batch loop directly, for comparison. */

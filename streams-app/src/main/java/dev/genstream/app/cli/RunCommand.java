@@ -1,5 +1,6 @@
 package dev.genstream.app.cli;
 
+import dev.genstream.app.gateway.Gateway;
 import dev.genstream.app.streams.GenstreamApp;
 import dev.genstream.app.streams.GenstreamConfig;
 import java.util.concurrent.Callable;
@@ -20,6 +21,12 @@ public final class RunCommand implements Callable<Integer> {
         System.err.printf("genstream: serving model '%s' (%s) from %s to %s/%s; dead letters to %s%n",
                 app.service().alias(), app.service().fingerprint().substring(0, 12), c.get(GenstreamConfig.TOPIC_PROMPTS),
                 c.get(GenstreamConfig.TOPIC_TOKENS), c.get(GenstreamConfig.TOPIC_COMPLETIONS), c.get(GenstreamConfig.TOPIC_DLQ));
+        // genstream.gateway.port set: the gateway runs in this process too.
+        if (c.get(GenstreamConfig.GATEWAY_PORT, null) != null) {
+            Gateway gateway = Gateway.start(c);
+            Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-shutdown"));
+            System.err.printf("genstream: gateway listening on %s%n", gateway.url());
+        }
         app.awaitStopped();
         return app.streams().state() == KafkaStreams.State.ERROR ? 1 : 0;
     }

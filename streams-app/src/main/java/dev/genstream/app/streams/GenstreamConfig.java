@@ -44,6 +44,16 @@ public final class GenstreamConfig {
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
     /** A Jinja chat template file for models whose GGUF carries none (or to replace theirs). */
     public static final String CHAT_TEMPLATE_FILE = "genstream.chat.template.file";
+    public static final String GATEWAY_HOST = "genstream.gateway.host";
+    public static final String GATEWAY_PORT = "genstream.gateway.port";
+    public static final String GATEWAY_API_KEYS = "genstream.gateway.api.keys";
+    public static final String GATEWAY_RATE_PER_SECOND = "genstream.gateway.rate.per.second";
+    public static final String GATEWAY_RATE_BURST = "genstream.gateway.rate.burst";
+    public static final String GATEWAY_MAX_BODY_BYTES = "genstream.gateway.max.body.bytes";
+    public static final String GATEWAY_CORS_ORIGINS = "genstream.gateway.cors.origins";
+    public static final String GATEWAY_INSTANCE = "genstream.gateway.instance";
+    public static final String GATEWAY_INSTANCES = "genstream.gateway.instances";
+    public static final String GATEWAY_TIMEOUT_MS = "genstream.gateway.timeout.ms";
 
     private static final Set<String> KNOWN = known();
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
