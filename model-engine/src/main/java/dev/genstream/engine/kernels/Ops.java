@@ -39,14 +39,17 @@ public final class Ops {
         return sum;
     }
 
-    /** y += a * x over n floats. */
+    /**
+     * y += a * x over n floats, each element one fused multiply-add (the tail too), so the result is the same at
+     * any vector width: this runs at {@link Vec#FW}.
+     */
     public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
-        FloatVector va = FloatVector.broadcast(Vec.F, a);
-        for (int end = n - Vec.LANES; i <= end; i += Vec.LANES) {
-            FloatVector.fromArray(Vec.F, x, xOff + i).fma(va, FloatVector.fromArray(Vec.F, y, yOff + i)).intoArray(y, yOff + i);
+        FloatVector va = FloatVector.broadcast(Vec.FW, a);
+        for (int end = n - Vec.FW.length(); i <= end; i += Vec.FW.length()) {
+            FloatVector.fromArray(Vec.FW, x, xOff + i).fma(va, FloatVector.fromArray(Vec.FW, y, yOff + i)).intoArray(y, yOff + i);
         }
-        for (; i < n; i++) y[yOff + i] += a * x[xOff + i];
+        for (; i < n; i++) y[yOff + i] = Math.fma(x[xOff + i], a, y[yOff + i]);
     }
 
     /** y += x over n floats. */

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,10 +41,14 @@ class GoldenOutputTest {
 
     @Test
     void tokensAndLogitBitsMatchTheCommittedGoldenFile() throws Exception {
-        Map<String, String> actual = new LinkedHashMap<>();
+        Map<String, String> actual;
         try (Model m = Model.load(BundledModel.path(), 2)) {
-            for (Case c : CASES) actual.put(c.name(), run(m, c));
+            actual = lines(m, false);
         }
+        assertMatchesGolden(actual);
+    }
+
+    static void assertMatchesGolden(Map<String, String> actual) throws IOException {
         Map<String, String> expected = expected();
         String report = actual.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("\n"));
         assertThat(expected.keySet()).as("cases in %s; all actual lines:%n%s", EXPECTED, report).containsExactlyElementsOf(actual.keySet());
@@ -52,14 +57,44 @@ class GoldenOutputTest {
         }
     }
 
-    /** "prompt=ids tokens=ids logits=sha256", the hash over every step's logits as little-endian float bits. */
-    static String run(Model m, Case c) throws NoSuchAlgorithmException {
-        int[] prompt = m.tokenizer().encode(c.prompt(), true, true);
-        Sequence seq = new Sequence(m.tokenizer(), prompt, new GenerationParams(c.sampling(), c.maxTokens(), List.of()), m.transformer().newCache(256));
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[4];
-        while (!seq.finished()) {
-            float[] logits = m.transformer().forward(List.of(seq.step()))[0];
+    /**
+     * Every case's line: alone one after another, or all together, one forward pass per step for the live ones (a
+     * batch mix that changes as cases finish), which must not change a bit.
+     */
+    static Map<String, String> lines(Model m, boolean batched) throws NoSuchAlgorithmException {
+        List<Run> runs = new ArrayList<>();
+        for (Case c : CASES) runs.add(new Run(m, c));
+        if (!batched) {
+            for (Run r : runs) while (!r.seq.finished()) r.accept(m.transformer().forward(List.of(r.seq.step()))[0]);
+        } else {
+            List<Run> live = new ArrayList<>(runs);
+            while (!live.isEmpty()) {
+                float[][] logits = m.transformer().forward(live.stream().map(r -> r.seq.step()).toList());
+                for (int i = 0; i < live.size(); i++) live.get(i).accept(logits[i]);
+                live.removeIf(r -> r.seq.finished());
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Run r : runs) out.put(r.c.name(), r.line());
+        return out;
+    }
+
+    /** One case in progress: its sequence and the SHA-256 of its logits' little-endian float bits so far. */
+    static final class Run {
+        final Case c;
+        final int[] prompt;
+        final Sequence seq;
+        final MessageDigest sha;
+        final byte[] buf = new byte[4];
+
+        Run(Model m, Case c) throws NoSuchAlgorithmException {
+            this.c = c;
+            this.prompt = m.tokenizer().encode(c.prompt(), true, true);
+            this.seq = new Sequence(m.tokenizer(), prompt, new GenerationParams(c.sampling(), c.maxTokens(), List.of()), m.transformer().newCache(256));
+            this.sha = MessageDigest.getInstance("SHA-256");
+        }
+
+        void accept(float[] logits) {
             for (float f : logits) {
                 int bits = Float.floatToRawIntBits(f);
                 buf[0] = (byte) bits;
@@ -70,8 +105,11 @@ class GoldenOutputTest {
             }
             seq.accept(logits);
         }
-        return "prompt=" + ids(prompt) + " tokens=" + ids(seq.generatedTokens()) + " finish=" + seq.finishReason().wireName()
-                + " logits=" + HexFormat.of().formatHex(sha.digest());
+
+        String line() {
+            return "prompt=" + ids(prompt) + " tokens=" + ids(seq.generatedTokens()) + " finish=" + seq.finishReason().wireName()
+                    + " logits=" + HexFormat.of().formatHex(sha.digest());
+        }
     }
 
     static String ids(int[] ids) {
