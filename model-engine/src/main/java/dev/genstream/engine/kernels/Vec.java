@@ -68,6 +68,14 @@ final class Vec {
         return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
+    /** Eight f16 values from an array widened to float, as {@link #f16x8(MemorySegment, long)}. */
+    static FloatVector f16x8(short[] a, int offset) {
+        IntVector bits = (IntVector) ShortVector.fromArray(S, a, offset).convertShape(VectorOperators.S2I, I, 0);
+        FloatVector mag = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
     /**
      * Bytes shifted as 16-bit lanes: AVX2 has no byte shift. Bits cross into the neighbouring byte, so a caller masks
      * the result to the bits that came from each lane's own byte.

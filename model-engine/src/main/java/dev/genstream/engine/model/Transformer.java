@@ -28,6 +28,7 @@ public final class Transformer {
     private final ModelConfig c;
     private final Weights w;
     private final int contextSize;
+    private final KvType kvType;
     private final Rope rope, localRope;
     private final Parallel parallel;
     private Workspace ws;
@@ -41,6 +42,12 @@ public final class Transformer {
      * it, as llama.cpp does by n_ctx.
      */
     public Transformer(ModelConfig config, Weights weights, Parallel parallel, int contextSize) {
+        this(config, weights, parallel, contextSize, KvType.F32);
+    }
+
+    /** As above, with every cache {@link #newCache} makes storing keys and values as {@code kvType}. */
+    public Transformer(ModelConfig config, Weights weights, Parallel parallel, int contextSize, KvType kvType) {
+        this.kvType = kvType;
         this.c = config;
         this.w = weights;
         this.parallel = parallel;
@@ -55,6 +62,11 @@ public final class Transformer {
             this.localRope = new Rope(layout, config.ropeDim(), config.ropeThetaLocal(), factors, 1f, config.ropeAttnFactor());
         }
         this.ws = new Workspace(0);
+    }
+
+    /** How the caches {@link #newCache} makes store keys and values. */
+    public KvType kvType() {
+        return kvType;
     }
 
     /** The longest sequence this forward pass was set up for. */
@@ -77,7 +89,7 @@ public final class Transformer {
             throw new ContextSizeException("a sequence of " + capacity + " tokens exceeds the context size of " + contextSize
                     + " this model was loaded for");
         }
-        return new KvCache(c, capacity);
+        return new KvCache(c, capacity, kvType);
     }
 
     /**
@@ -173,8 +185,7 @@ public final class Transformer {
                 layerRope.apply(ws.k, r * kvDim, c.kvHeads(), c.headDim(), ws.cos, ws.sin);
             }
             KvCache cache = rows.cache[r];
-            System.arraycopy(ws.k, r * kvDim, cache.keys(l), rows.pos[r] * kvDim, kvDim);
-            System.arraycopy(ws.v, r * kvDim, cache.values(l), rows.pos[r] * kvDim, kvDim);
+            cache.store(l, rows.pos[r], ws.k, r * kvDim, ws.v, r * kvDim);
         }
         parallel.forRange(n * c.heads(), (from, to) -> {
             float[] scores = new float[rows.maxPos + 1];
@@ -199,16 +210,27 @@ public final class Transformer {
         int hd = c.headDim(), kvDim = c.kvDim();
         int kvOff = (h / (c.heads() / c.kvHeads())) * hd;
         int qOff = r * c.qDim() + h * hd;
-        float[] keys = rows.cache[r].keys(l), values = rows.cache[r].values(l);
+        KvCache cache = rows.cache[r];
+        boolean f16 = cache.type() == KvType.F16;
         int first = c.slidingLayer(l) ? Math.max(0, rows.pos[r] - c.slidingWindow() + 1) : 0;
         int len = rows.pos[r] + 1 - first;
-        for (int i = 0; i < len; i++) {
-            scores[i] = Ops.dot(ws.q, qOff, keys, (first + i) * kvDim + kvOff, hd) * c.attentionScale();
+        if (f16) {
+            short[] keys = cache.keys16(l);
+            for (int i = 0; i < len; i++) scores[i] = Ops.dotF16(ws.q, qOff, keys, (first + i) * kvDim + kvOff, hd) * c.attentionScale();
+        } else {
+            float[] keys = cache.keys(l);
+            for (int i = 0; i < len; i++) scores[i] = Ops.dot(ws.q, qOff, keys, (first + i) * kvDim + kvOff, hd) * c.attentionScale();
         }
         if (c.attnSoftcap() > 0) Ops.softcap(scores, 0, len, c.attnSoftcap());
         Ops.softmax(scores, 0, len);
         java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
-        for (int i = 0; i < len; i++) Ops.axpy(scores[i], values, (first + i) * kvDim + kvOff, ws.att, qOff, hd);
+        if (f16) {
+            short[] values = cache.values16(l);
+            for (int i = 0; i < len; i++) Ops.axpyF16(scores[i], values, (first + i) * kvDim + kvOff, ws.att, qOff, hd);
+        } else {
+            float[] values = cache.values(l);
+            for (int i = 0; i < len; i++) Ops.axpy(scores[i], values, (first + i) * kvDim + kvOff, ws.att, qOff, hd);
+        }
     }
 
     private void ffn(Weights.Layer layer, int n) {
