@@ -3,6 +3,7 @@ package dev.genstream.app.streams;
 import dev.genstream.engine.generate.Scheduler;
 import dev.genstream.engine.gguf.TensorSource;
 import dev.genstream.engine.model.ContextSizeException;
+import dev.genstream.engine.model.KvType;
 import dev.genstream.engine.model.Model;
 import dev.genstream.engine.model.ModelConfig;
 import dev.genstream.engine.model.ModelFiles;
@@ -21,7 +22,11 @@ public final class ModelService implements AutoCloseable {
     private final int maxTokensLimit;
 
     public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit) {
-        this.model = load(path, threads, limits.contextSize());
+        this(path, alias, threads, limits, maxTokensLimit, KvType.F32);
+    }
+
+    public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit, KvType kvType) {
+        this.model = load(path, threads, limits.contextSize(), kvType);
         this.alias = alias;
         this.fingerprint = ModelFiles.fingerprint(model.file());
         this.contextSize = limits.contextSize();
@@ -34,10 +39,10 @@ public final class ModelService implements AutoCloseable {
      * The model for the configured context size: past the trained context a RoPE model runs with a warning (as
      * llama.cpp); a size the model cannot express is a startup error naming the setting.
      */
-    private static Model load(Path path, int threads, int contextSize) {
+    private static Model load(Path path, int threads, int contextSize, KvType kvType) {
         Model m;
         try {
-            m = Model.load(path, threads, contextSize);
+            m = Model.load(path, threads, contextSize, kvType);
         } catch (ContextSizeException e) {
             throw new IllegalArgumentException(GenstreamConfig.CONTEXT_SIZE + "=" + contextSize + ": " + e.getMessage(), e);
         }
@@ -76,7 +81,13 @@ public final class ModelService implements AutoCloseable {
             int trained = ModelConfig.from(file).contextLength();
             int ctx = Integer.parseInt(c.get(GenstreamConfig.CONTEXT_SIZE, Integer.toString(Math.min(trained, 4096))));
             Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx);
-            return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT));
+            KvType kv;
+            try {
+                kv = KvType.parse(c.get(GenstreamConfig.KV_TYPE));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(GenstreamConfig.KV_TYPE + " must be f32 or f16, got '" + c.get(GenstreamConfig.KV_TYPE) + "'", e);
+            }
+            return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT), kv);
         }
     }
 
