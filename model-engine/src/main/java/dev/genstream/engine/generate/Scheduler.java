@@ -124,10 +124,9 @@ public final class Scheduler implements AutoCloseable {
         }
         float[][] logits = model.transformer().forward(batch);
         steps++;
+        TokenOutput[] outs = Sampling.acceptAll(model.parallel(), stepped, Live::seq, logits);
         for (int i = 0; i < stepped.size(); i++) {
-            Live l = stepped.get(i);
-            TokenOutput out = l.seq().accept(logits[i]);
-            if (out != null) l.handle().emit(out, l.seq());
+            if (outs[i] != null) stepped.get(i).handle().emit(outs[i], stepped.get(i).seq());
         }
         live.removeIf(l -> l.seq().finished());
     }

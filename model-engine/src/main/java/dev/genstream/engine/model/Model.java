@@ -103,6 +103,11 @@ public final class Model implements AutoCloseable {
         return transformer;
     }
 
+    /** The kernel thread pool; callers may run per-sequence work on it between forward passes (e.g. sampling). */
+    public Parallel parallel() {
+        return parallel;
+    }
+
     @Override
     public void close() {
         parallel.close();
