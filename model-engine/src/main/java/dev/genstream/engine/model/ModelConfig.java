@@ -80,7 +80,9 @@ public record ModelConfig(
         float thetaLocal = md.getFloat(p + "rope.freq_base_swa", arch.name().equals("gemma3") ? 10000f : theta);
         float freqScale = "linear".equals(md.getString(p + "rope.scaling.type", "none"))
                 ? 1f / md.getFloat(p + "rope.scaling.factor", 1f) : 1f;
-        int window = arch.slidingPattern() > 0 ? md.getInt(p + "attention.sliding_window", 0) : 0;
+        // gemma2 files without the key get Gemma 2's 4096, as llama.cpp gives them.
+        int window = arch.slidingPattern() == 0 ? 0
+                : md.getInt(p + "attention.sliding_window", arch.name().equals("gemma2") ? 4096 : 0);
         // As llama.cpp: the 27B gemmas scale q·k by 1/√(hidden/heads), the others by 1/√head_dim.
         boolean gemma27b = (arch.name().equals("gemma2") && layers == 46) || (arch.name().equals("gemma3") && layers == 62);
         float scale = (float) (1.0 / Math.sqrt(gemma27b ? (double) dim / heads : headDim));

@@ -121,7 +121,7 @@ public final class Transformer {
     private void embed(Rows rows, float[] x) {
         float scale = (float) Math.sqrt(c.dim());
         for (int r = 0; r < rows.count(); r++) {
-            int token = rows.token[r];
+            int token = rows.token()[r];
             if (token < 0 || token >= c.vocabSize()) {
                 throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + c.vocabSize() + ")");
             }
@@ -130,10 +130,10 @@ public final class Transformer {
                 for (int i = r * c.dim(); i < (r + 1) * c.dim(); i++) x[i] *= scale;
             }
             if (w.positionEmbedding() != null) {
-                if (rows.pos[r] >= w.positionEmbedding().rows()) {
-                    throw new ContextOverflowException(rows.pos[r], 1, w.positionEmbedding().rows());
+                if (rows.pos()[r] >= w.positionEmbedding().rows()) {
+                    throw new ContextOverflowException(rows.pos()[r], 1, w.positionEmbedding().rows());
                 }
-                w.positionEmbedding().readRow(rows.pos[r], ws.xb, 0);
+                w.positionEmbedding().readRow(rows.pos()[r], ws.xb, 0);
                 Ops.add(ws.xb, 0, x, r * c.dim(), c.dim());
             }
         }
@@ -180,15 +180,15 @@ public final class Transformer {
             if (layer.kNorm() != null) headNorm(layer.kNorm(), ws.k, r * kvDim, c.kvHeads());
             if (rope != null) {
                 Rope layerRope = c.slidingLayer(l) ? localRope : rope;
-                layerRope.angles(rows.pos[r], ws.cos, ws.sin);
+                layerRope.angles(rows.pos()[r], ws.cos, ws.sin);
                 layerRope.apply(ws.q, r * qDim, c.heads(), c.headDim(), ws.cos, ws.sin);
                 layerRope.apply(ws.k, r * kvDim, c.kvHeads(), c.headDim(), ws.cos, ws.sin);
             }
-            KvCache cache = rows.cache[r];
-            cache.store(l, rows.pos[r], ws.k, r * kvDim, ws.v, r * kvDim);
+            KvCache cache = rows.cache()[r];
+            cache.store(l, rows.pos()[r], ws.k, r * kvDim, ws.v, r * kvDim);
         }
         parallel.forRange(n * c.heads(), (from, to) -> {
-            float[] scores = new float[rows.maxPos + 1];
+            float[] scores = new float[rows.maxPos() + 1];
             for (int i = from; i < to; i++) attendHead(l, i / c.heads(), i % c.heads(), rows, scores);
         });
         project(layer.wo(), layer.bo(), ws.att, n, ws.out);
@@ -210,26 +210,36 @@ public final class Transformer {
         int hd = c.headDim(), kvDim = c.kvDim();
         int kvOff = (h / (c.heads() / c.kvHeads())) * hd;
         int qOff = r * c.qDim() + h * hd;
-        KvCache cache = rows.cache[r];
+        KvCache cache = rows.cache()[r];
+        int first = c.slidingLayer(l) ? Math.max(0, rows.pos()[r] - c.slidingWindow() + 1) : 0;
+        int len = rows.pos()[r] + 1 - first;
+        // positions first.. sit in consecutive slots that wrap once at most (a ring of a window layer); no division per key
+        int slots = cache.slots(l), start = first % slots;
         boolean f16 = cache.type() == KvType.F16;
-        int first = c.slidingLayer(l) ? Math.max(0, rows.pos[r] - c.slidingWindow() + 1) : 0;
-        int len = rows.pos[r] + 1 - first;
         if (f16) {
             short[] keys = cache.keys16(l);
-            for (int i = 0; i < len; i++) scores[i] = Ops.dotF16(ws.q, qOff, keys, (first + i) * kvDim + kvOff, hd) * c.attentionScale();
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                scores[i] = Ops.dotF16(ws.q, qOff, keys, slot * kvDim + kvOff, hd) * c.attentionScale();
+            }
         } else {
             float[] keys = cache.keys(l);
-            for (int i = 0; i < len; i++) scores[i] = Ops.dot(ws.q, qOff, keys, (first + i) * kvDim + kvOff, hd) * c.attentionScale();
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                scores[i] = Ops.dot(ws.q, qOff, keys, slot * kvDim + kvOff, hd) * c.attentionScale();
+            }
         }
         if (c.attnSoftcap() > 0) Ops.softcap(scores, 0, len, c.attnSoftcap());
         Ops.softmax(scores, 0, len);
         java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
         if (f16) {
             short[] values = cache.values16(l);
-            for (int i = 0; i < len; i++) Ops.axpyF16(scores[i], values, (first + i) * kvDim + kvOff, ws.att, qOff, hd);
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                Ops.axpyF16(scores[i], values, slot * kvDim + kvOff, ws.att, qOff, hd);
+            }
         } else {
             float[] values = cache.values(l);
-            for (int i = 0; i < len; i++) Ops.axpy(scores[i], values, (first + i) * kvDim + kvOff, ws.att, qOff, hd);
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                Ops.axpy(scores[i], values, slot * kvDim + kvOff, ws.att, qOff, hd);
+            }
         }
     }
 
@@ -281,34 +291,6 @@ public final class Transformer {
             offset += size;
         }
         return result;
-    }
-
-    /** Flattened rows of a batch: each row's token, position and cache. */
-    private record Rows(int[] token, int[] pos, KvCache[] cache, int maxPos) {
-        int count() {
-            return token.length;
-        }
-
-        static Rows of(List<Step> batch, ModelConfig c) {
-            int n = 0;
-            for (Step s : batch) {
-                if (s.tokens().length == 0) throw new IllegalArgumentException("a batch step has no tokens");
-                s.cache().reserve(s.tokens().length);
-                n += s.tokens().length;
-            }
-            int[] token = new int[n], pos = new int[n];
-            KvCache[] cache = new KvCache[n];
-            int r = 0, maxPos = 0;
-            for (Step s : batch) {
-                for (int j = 0; j < s.tokens().length; j++, r++) {
-                    token[r] = s.tokens()[j];
-                    pos[r] = s.cache().length() + j;
-                    cache[r] = s.cache();
-                    maxPos = Math.max(maxPos, pos[r]);
-                }
-            }
-            return new Rows(token, pos, cache, maxPos);
-        }
     }
 
     /** Scratch buffers sized for a number of rows, reused across calls. */

@@ -39,6 +39,14 @@ final class SpecialTokenSplitter {
     }
 
     List<Fragment> split(String text, boolean parseSpecial) {
+        return split(text, parseSpecial, null);
+    }
+
+    /**
+     * As {@link #split(String, boolean)} with parseSpecial, except that a control or unknown token is never cut
+     * where any of its characters is marked in {@code userContent}: only text outside the marks becomes control ids.
+     */
+    List<Fragment> split(String text, boolean parseSpecial, BitSet userContent) {
         List<Fragment> fragments = new ArrayList<>();
         if (text.isEmpty()) return fragments;
         fragments.add(new Fragment(-1, 0, text.length()));
@@ -46,7 +54,8 @@ final class SpecialTokenSplitter {
         for (int rank = present.nextSetBit(0); rank >= 0; rank = present.nextSetBit(rank + 1)) {
             int id = vocab.specials[rank];
             if (!parseSpecial && vocab.has(id, TokenAttr.CONTROL | TokenAttr.UNKNOWN)) continue;
-            fragments = cut(text, fragments, id);
+            boolean guarded = userContent != null && vocab.has(id, TokenAttr.CONTROL | TokenAttr.UNKNOWN);
+            fragments = cut(text, fragments, id, guarded ? userContent : null);
         }
         return fragments;
     }
@@ -65,7 +74,7 @@ final class SpecialTokenSplitter {
         return present;
     }
 
-    private List<Fragment> cut(String text, List<Fragment> fragments, int id) {
+    private List<Fragment> cut(String text, List<Fragment> fragments, int id, BitSet forbidden) {
         String special = vocab.tokens[id];
         boolean lstrip = vocab.has(id, TokenAttr.LSTRIP);
         boolean rstrip = vocab.has(id, TokenAttr.RSTRIP);
@@ -79,6 +88,10 @@ final class SpecialTokenSplitter {
             int end = f.end();
             while (true) {
                 int match = text.indexOf(special, pos, end);
+                while (match >= 0 && forbidden != null && forbidden.nextSetBit(match) >= 0
+                        && forbidden.nextSetBit(match) < match + special.length()) {
+                    match = text.indexOf(special, match + 1, end);
+                }
                 if (match < 0) {
                     if (pos < end) out.add(new Fragment(-1, pos, end));
                     break;

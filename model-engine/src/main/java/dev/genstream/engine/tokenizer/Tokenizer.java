@@ -69,6 +69,18 @@ public abstract sealed class Tokenizer permits BpeTokenizer, SpmTokenizer, WpmTo
         return out.toArray();
     }
 
+    /**
+     * Token ids of {@code text} with special tokens parsed everywhere except where {@code userContent} marks a
+     * character: a control-token text that touches user content stays plain text, so a prompt's user spans can
+     * never produce control ids. User-defined tokens are recognised everywhere, as in {@link #encode(String,
+     * boolean, boolean)}.
+     */
+    public final int[] encode(String text, java.util.BitSet userContent, boolean addSpecial) {
+        IntList out = new IntList(text.length() / 3 + 4);
+        encode(text, splitter.split(text, true, userContent), addSpecial, out);
+        return out.toArray();
+    }
+
     /** {@code encode(text, true, false)}. */
     public final int[] encode(String text) {
         return encode(text, true, false);

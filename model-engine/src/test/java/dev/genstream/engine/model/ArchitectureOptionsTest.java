@@ -57,6 +57,32 @@ class ArchitectureOptionsTest {
         }
     }
 
+    /**
+     * A window layer's cache keeps a ring of what its queries can still see: after 345 tokens, gemma3's seven local
+     * layers (il % 6 < 5 of 8) hold their last 64 positions each, the global one all 345 (in 512 slots); the logits stay those of one full
+     * pass (ArchitectureInvarianceTest). Truncating further back than the ring holds is refused; within it, the re-run is exact.
+     */
+    @Test
+    void slidingWindowLayersKeepOnlyARing() throws IOException {
+        int[] ids = ArchitectureInvarianceTest.longIds("rand-gemma3");
+        try (Model m = ArchitectureInvarianceTest.load("rand-gemma3", 2)) {
+            Transformer tf = m.transformer();
+            ModelConfig c = m.config();
+            KvCache cache = tf.newCache(1024);
+            for (int id : ids) tf.forward(List.of(new Transformer.Step(cache, new int[] {id})));
+            long perPosition = 2L * c.kvDim() * Float.BYTES;
+            assertThat(cache.bytes()).isEqualTo((7 * 64 + 512) * perPosition);
+            System.out.printf("[window] rand-gemma3 KV after %d tokens: %d KB (every layer full: %d KB)%n",
+                    ids.length, cache.bytes() / 1024, 8 * 512 * perPosition / 1024);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.truncate(100))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sliding window no longer holds position 37");
+            cache.truncate(344);
+            float[] again = tf.forward(List.of(new Transformer.Step(cache, new int[] {ids[344]}, true)))[0];
+            float[] full = tf.forward(List.of(new Transformer.Step(tf.newCache(ids.length), ids, true)))[0];
+            assertThat(again).isEqualTo(java.util.Arrays.copyOfRange(full, 344 * c.vocabSize(), 345 * c.vocabSize()));
+        }
+    }
+
     static double maxDiff(float[] ours, Npy.Array ref, int fromRow, int toRow) {
         double max = 0;
         for (int i = fromRow * ref.cols(); i < toRow * ref.cols(); i++) max = Math.max(max, Math.abs(ours[i] - ref.data()[i]));

@@ -1,8 +1,12 @@
 package dev.genstream.app.cli;
 
+import dev.genstream.engine.gguf.TensorSource;
+import dev.genstream.engine.model.ModelFiles;
 import dev.genstream.engine.model.ContextSizeException;
 import dev.genstream.engine.model.KvType;
 import dev.genstream.engine.model.Model;
+import dev.genstream.engine.model.ModelConfig;
+import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -16,7 +20,11 @@ public final class ContextOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size in tokens (default: the model's trained context)")
+    /** As llama.cpp's default n_ctx, and the service's genstream.context.size. */
+    static final int DEFAULT_CAP = 4096;
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N",
+            description = "Context size in tokens (default: the model's trained context, at most " + DEFAULT_CAP + ")")
     Integer ctxSize;
 
     @Option(names = "--kv-type", paramLabel = "f32|f16", defaultValue = "f32",
@@ -38,7 +46,7 @@ public final class ContextOptions {
         Model m;
         try {
             KvType kv = kvType();
-            m = Model.load(model.open(), model.threads(), ctxSize == null ? 0 : ctxSize, kv);
+            m = Model.load(model.open(), model.threads(), ctxSize == null ? defaultSize(model.path()) : ctxSize, kv);
         } catch (ContextSizeException e) {
             throw new ParameterException(spec.commandLine(), "--ctx-size " + ctxSize + ": " + e.getMessage());
         }
@@ -47,5 +55,11 @@ public final class ContextOptions {
                     m.contextSize(), m.config().contextLength());
         }
         return m;
+    }
+
+    private static int defaultSize(Path path) {
+        try (TensorSource file = ModelFiles.open(path)) {
+            return Math.min(ModelConfig.from(file).contextLength(), DEFAULT_CAP);
+        }
     }
 }

@@ -106,7 +106,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** The same requests through the engine's batch loop directly, for comparison. */
     private double engineAlone(GenstreamConfig c) throws Exception {
         try (var m = dev.genstream.engine.model.Model.load(model.path(), model.threads())) {
-            var validator = new dev.genstream.app.streams.PromptValidator(m.tokenizer(), c.get(GenstreamConfig.MODEL_ALIAS),
+            var chat = dev.genstream.engine.chat.ChatPrompter.forModel(m.file().metadata(), m.tokenizer(), null).orElse(null);
+            var validator = new dev.genstream.app.streams.PromptValidator(m.tokenizer(), chat, c.get(GenstreamConfig.MODEL_ALIAS),
                     Math.min(m.config().contextLength(), 4096), c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT));
             var gen = new dev.genstream.engine.generate.Generator(m, m.tokenizer(), Math.min(m.config().contextLength(), 4096));
             List<dev.genstream.engine.generate.Sequence> seqs = new java.util.ArrayList<>();

@@ -42,7 +42,7 @@ public final class LogitsCommand implements Callable<Integer> {
                 if (id < 0 || id >= vocab) throw new ParameterException(spec.commandLine(), "token id " + id + " is outside the vocabulary [0, " + vocab + ")");
             }
             if (ids.length > m.contextSize()) {
-                throw new ParameterException(spec.commandLine(), ids.length + " ids exceed the context size of " + m.contextSize() + " (see --ctx-size)");
+                throw new ParameterException(spec.commandLine(), ids.length + " ids exceed the context size of " + m.contextSize() + "; raise it with --ctx-size");
             }
             Transformer tf = m.transformer();
             float[] logits = tf.forward(List.of(new Transformer.Step(tf.newCache(ids.length), ids, true)))[0];

@@ -29,6 +29,8 @@ public final class GenstreamConfig {
     public static final String TOPIC_TOKENS = "genstream.topic.tokens";
     public static final String TOPIC_COMPLETIONS = "genstream.topic.completions";
     public static final String TOPIC_DLQ = "genstream.topic.dlq";
+    public static final String TOPIC_SCORES = "genstream.topic.scores";
+    public static final String TOPIC_STRUCTURED = "genstream.topic.structured";
     public static final String TOPICS_CREATE = "genstream.topics.create";
     public static final String TOPIC_PARTITIONS = "genstream.topic.partitions";
     public static final String TOPIC_REPLICATION = "genstream.topic.replication.factor";
@@ -41,6 +43,8 @@ public final class GenstreamConfig {
     public static final String MAX_TOKENS_LIMIT = "genstream.max.tokens.limit";
     public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
+    /** A Jinja chat template file for models whose GGUF carries none (or to replace theirs). */
+    public static final String CHAT_TEMPLATE_FILE = "genstream.chat.template.file";
 
     private static final Set<String> KNOWN = known();
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -49,6 +53,8 @@ public final class GenstreamConfig {
             Map.entry(TOPIC_TOKENS, "tokens"),
             Map.entry(TOPIC_COMPLETIONS, "completions"),
             Map.entry(TOPIC_DLQ, "prompts-dlq"),
+            Map.entry(TOPIC_SCORES, "scores"),
+            Map.entry(TOPIC_STRUCTURED, "structured"),
             Map.entry(TOPICS_CREATE, "true"),
             Map.entry(TOPIC_PARTITIONS, "4"),
             Map.entry(TOPIC_REPLICATION, "-1"),

@@ -1,5 +1,6 @@
 package dev.genstream.app.streams;
 
+import dev.genstream.engine.chat.ChatPrompter;
 import dev.genstream.engine.generate.Scheduler;
 import dev.genstream.engine.gguf.TensorSource;
 import dev.genstream.engine.model.ContextSizeException;
@@ -7,6 +8,8 @@ import dev.genstream.engine.model.KvType;
 import dev.genstream.engine.model.Model;
 import dev.genstream.engine.model.ModelConfig;
 import dev.genstream.engine.model.ModelFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Logger;
@@ -20,13 +23,24 @@ public final class ModelService implements AutoCloseable {
     private final String fingerprint;
     private final int contextSize;
     private final int maxTokensLimit;
+    private final ChatPrompter chat;
 
     public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit) {
-        this(path, alias, threads, limits, maxTokensLimit, KvType.F32);
+        this(path, alias, threads, limits, maxTokensLimit, null, KvType.F32);
     }
 
-    public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit, KvType kvType) {
+    /** @param chatTemplate a Jinja chat template replacing the model's own, or null to use the model's */
+    public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit, String chatTemplate) {
+        this(path, alias, threads, limits, maxTokensLimit, chatTemplate, KvType.F32);
+    }
+
+    /**
+     * @param chatTemplate a Jinja chat template replacing the model's own, or null to use the model's
+     * @param kvType       how the KV caches store keys and values
+     */
+    public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit, String chatTemplate, KvType kvType) {
         this.model = load(path, threads, limits.contextSize(), kvType);
+        this.chat = ChatPrompter.forModel(model.file().metadata(), model.tokenizer(), chatTemplate).orElse(null);
         this.alias = alias;
         this.fingerprint = ModelFiles.fingerprint(model.file());
         this.contextSize = limits.contextSize();
@@ -81,18 +95,36 @@ public final class ModelService implements AutoCloseable {
             int trained = ModelConfig.from(file).contextLength();
             int ctx = Integer.parseInt(c.get(GenstreamConfig.CONTEXT_SIZE, Integer.toString(Math.min(trained, 4096))));
             Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx);
-            KvType kv;
-            try {
-                kv = KvType.parse(c.get(GenstreamConfig.KV_TYPE));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(GenstreamConfig.KV_TYPE + " must be f32 or f16, got '" + c.get(GenstreamConfig.KV_TYPE) + "'", e);
-            }
-            return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT), kv);
+            return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT),
+                    chatTemplate(c), kvType(c));
+        }
+    }
+
+    private static KvType kvType(GenstreamConfig c) {
+        try {
+            return KvType.parse(c.get(GenstreamConfig.KV_TYPE));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(GenstreamConfig.KV_TYPE + " must be f32 or f16, got '" + c.get(GenstreamConfig.KV_TYPE) + "'", e);
+        }
+    }
+
+    private static String chatTemplate(GenstreamConfig c) {
+        String file = c.get(GenstreamConfig.CHAT_TEMPLATE_FILE, null);
+        if (file == null || file.isBlank()) return null;
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(GenstreamConfig.CHAT_TEMPLATE_FILE + ": cannot read " + file + ": " + e.getMessage());
         }
     }
 
     public Model model() {
         return model;
+    }
+
+    /** Renders {@code messages} requests; null when the model has no chat template and none is configured. */
+    public ChatPrompter chat() {
+        return chat;
     }
 
     public Scheduler scheduler() {

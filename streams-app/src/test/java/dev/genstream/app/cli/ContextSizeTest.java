@@ -56,6 +56,22 @@ class ContextSizeTest {
         assertThat(maxDiff).isLessThanOrEqualTo(0.02);
     }
 
+    /** phi3 is trained on 131072: the default of 4096 (llama.cpp's) keeps its short LongRoPE factors, as llama.cpp. */
+    @Test
+    void theDefaultContextIsTheTrainedOneAtMost4096() throws Exception {
+        String model = SharedData.require("models/rand-phi3/rand-phi3.f32.gguf").toString();
+        int[] ids = Arrays.stream(Files.readString(SharedData.require("models/rand-phi3/long.ids.txt")).trim().split("\\s+"))
+                .mapToInt(Integer::parseInt).toArray();
+        Path out = dir.resolve("p.npy");
+        Run r = run("logits", "--model", model, "--ids", csv(ids), "--out", out.toString(), "-t", "1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("warning");
+        Npy.Array got = Npy.read(out), ref = Npy.read(SharedData.require("models/rand-phi3/long.logits.npy"));
+        double maxDiff = 0;
+        for (int i = 0; i < ref.data().length; i++) maxDiff = Math.max(maxDiff, Math.abs(got.data()[i] - ref.data()[i]));
+        assertThat(maxDiff).isLessThanOrEqualTo(0.02);
+    }
+
     @Test
     void learnedPositionsBeyondTheirTableAreRefusedWithOneLine() throws Exception {
         String model = SharedData.require("models/rand-gpt2/rand-gpt2.f32.gguf").toString();

@@ -119,7 +119,7 @@ class PromptLinesTest {
         try (GgufFile f = GgufFile.open(BundledModel.path())) {
             tokenizer = Tokenizer.fromGguf(f.metadata());
         }
-        PromptValidator service = new PromptValidator(tokenizer, "kjv", 512, 2048);
+        PromptValidator service = new PromptValidator(tokenizer, null, "kjv", 512, 2048);
         for (String line : List.of("{\"prompt\":\"x\",\"params\":{\"top_p\":0}}", "{\"prompt\":\"x\",\"params\":{\"max_tokens\":0}}",
                 "{\"prompt\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "{\"prompt\":\"\"}",
                 "{\"prompt\":\"x\",\"params\":{\"logprobs\":99}}", "{\"prompt\":\"x\",\"params\":{\"min_p\":1.5}}")) {

@@ -2,6 +2,7 @@ package dev.genstream.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genstream.engine.chat.ChatPrompter;
 import dev.genstream.engine.generate.Generator;
 import dev.genstream.engine.model.Model;
 import dev.genstream.engine.testing.BundledModel;
@@ -95,7 +96,9 @@ class CrashResumeTest extends KafkaTestBase {
     static Map<String, Generator.Result> uninterrupted(List<PromptRequest> requests) throws Exception {
         Map<String, Generator.Result> out = new HashMap<>();
         try (Model m = Model.load(BundledModel.path(), 2)) {
-            PromptValidator v = new PromptValidator(m.tokenizer(), "kjv-llama-6m", m.config().contextLength(), 2048);
+            PromptValidator v = new PromptValidator(m.tokenizer(),
+                    ChatPrompter.forModel(m.file().metadata(), m.tokenizer(), null).orElseThrow(), "kjv-llama-6m",
+                    m.config().contextLength(), 2048);
             Generator g = new Generator(m, m.tokenizer(), Math.min(m.config().contextLength(), 4096));
             for (PromptRequest r : requests) {
                 PromptValidator.Accepted a = v.validate(r);

@@ -3,6 +3,8 @@ package dev.genstream.app.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genstream.engine.chat.ChatPrompter;
+import dev.genstream.engine.chat.ChatTemplate;
 import dev.genstream.engine.gguf.GgufFile;
 import dev.genstream.engine.sampling.CounterRng;
 import dev.genstream.engine.testing.BundledModel;
@@ -19,13 +21,15 @@ import org.junit.jupiter.api.Test;
 class PromptValidatorTest {
     static PromptValidator validator;
     static Tokenizer tokenizer;
+    static ChatPrompter chat;
 
     @BeforeAll
     static void load() {
         try (GgufFile f = GgufFile.open(BundledModel.path())) {
             tokenizer = Tokenizer.fromGguf(f.metadata());
+            chat = ChatPrompter.forModel(f.metadata(), tokenizer, null).orElseThrow();
         }
-        validator = new PromptValidator(tokenizer, "kjv", 32, 100);
+        validator = new PromptValidator(tokenizer, chat, "kjv", 32, 100);
     }
 
     static PromptRequest.Builder req() {
@@ -34,7 +38,7 @@ class PromptValidatorTest {
 
     @Test
     void defaultsApplyAndTheSeedComesFromTheRequestIdWhenAbsent() throws Exception {
-        PromptValidator wide = new PromptValidator(tokenizer, "kjv", 32, 2048);
+        PromptValidator wide = new PromptValidator(tokenizer, chat, "kjv", 32, 2048);
         PromptValidator.Accepted a = wide.validate(req().build());
         assertThat(a.promptIds()).containsExactly(tokenizer.encode("In the beginning", true, true));
         assertThat(a.params().maxTokens()).isEqualTo(256);
@@ -48,10 +52,38 @@ class PromptValidatorTest {
     }
 
     @Test
-    void messagesAreRenderedAsPlainText() throws Exception {
+    void messagesAreRenderedWithTheModelsChatTemplate() throws Exception {
         PromptValidator.Accepted a = validator.validate(req().setPrompt(null)
                 .setMessages(List.of(new ChatMessage("user", "Who?"))).setParams(GenerationParams.newBuilder().setMaxTokens(5).build()).build());
-        assertThat(tokenizer.decode(a.promptIds())).isEqualTo("user: Who?\nassistant:");
+        assertThat(tokenizer.decode(a.promptIds(), true)).isEqualTo("<|im_start|>user\nWho?<|im_end|>\n<|im_start|>assistant\n");
+        assertThat(a.promptIds()).containsExactly(tokenizer.encode("<|im_start|>user\nWho?<|im_end|>\n<|im_start|>assistant\n", false, true));
+        assertThat(a.params().endTokens()).containsExactly(tokenizer.tokenId("<|im_end|>"));
+        assertThat(validator.validate(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).build()).build())
+                .params().endTokens()).isEmpty();
+    }
+
+    @Test
+    void controlTokenTextInMessagesStaysText() throws Exception {
+        PromptValidator.Accepted a = validator.validate(req().setPrompt(null)
+                .setMessages(List.of(new ChatMessage("user", "<|im_end|>"))).setParams(GenerationParams.newBuilder().setMaxTokens(5).build()).build());
+        assertThat(java.util.Arrays.stream(a.promptIds()).filter(tokenizer::isControl).count()).isEqualTo(3);
+    }
+
+    @Test
+    void messagesNeedAChatTemplate() throws Exception {
+        PromptValidator none = new PromptValidator(tokenizer, null, "kjv", 32, 100);
+        PromptRequest r = req().setPrompt(null).setMessages(List.of(new ChatMessage("user", "Who?")))
+                .setParams(GenerationParams.newBuilder().setMaxTokens(5).build()).build();
+        assertThatThrownBy(() -> none.validate(r)).isInstanceOf(PromptValidator.Rejected.class)
+                .hasMessageContaining("no chat template")
+                .satisfies(e -> assertThat(((PromptValidator.Rejected) e).code()).isEqualTo(ErrorCode.NO_CHAT_TEMPLATE));
+        PromptValidator strict = new PromptValidator(tokenizer, new ChatPrompter(ChatTemplate.of(
+                "{% if messages[0].role != 'system' %}{{ raise_exception('a system message must come first') }}{% endif %}"),
+                tokenizer), "kjv", 32, 100);
+        assertThatThrownBy(() -> strict.validate(r)).hasMessageContaining("a system message must come first")
+                .satisfies(e -> assertThat(((PromptValidator.Rejected) e).code()).isEqualTo(ErrorCode.CHAT_TEMPLATE_ERROR));
+        // the prompt path needs no template
+        assertThat(none.validate(req().setParams(GenerationParams.newBuilder().setMaxTokens(5).build()).build()).promptIds()).isNotEmpty();
     }
 
     @Test
