@@ -66,10 +66,8 @@ public final class Generator {
             List<Transformer.Step> steps = new ArrayList<>(live.size());
             for (int i : live) steps.add(sequences.get(i).step());
             float[][] logits = model.transformer().forward(steps);
-            for (int j = 0; j < live.size(); j++) {
-                int i = live.get(j);
-                listeners.get(i).accept(sequences.get(i).accept(logits[j]));
-            }
+            TokenOutput[] outs = Sampling.acceptAll(model.parallel(), live, sequences::get, logits);
+            for (int j = 0; j < live.size(); j++) listeners.get(live.get(j)).accept(outs[j]);
             live.removeIf(i -> sequences.get(i).finished());
         }
     }

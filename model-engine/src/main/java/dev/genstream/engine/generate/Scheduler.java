@@ -182,11 +182,11 @@ public final class Scheduler implements AutoCloseable {
         }
         float[][] logits = model.transformer().forward(batch);
         steps++;
+        TokenOutput[] outs = Sampling.acceptAll(model.parallel(), stepped, Live::seq, logits);
         for (int i = 0; i < stepped.size(); i++) {
             Live l = stepped.get(i);
-            TokenOutput out = l.seq().accept(logits[i]);
-            if (out != null) l.handle().emit(out, l.seq());
-            if (out != null && prefixes != null) remember(l, out);
+            if (outs[i] != null) l.handle().emit(outs[i], l.seq());
+            if (outs[i] != null && prefixes != null) remember(l, outs[i]);
         }
         for (int i = 0; i < scored.size(); i++) {
             Scoring s = scored.get(i);

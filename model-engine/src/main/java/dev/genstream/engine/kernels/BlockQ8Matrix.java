@@ -17,12 +17,15 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
     final int blockBytes;
     /** 4-bit weights: see {@link Int8Gemm#pairs}. */
     private final boolean narrow;
+    /** Q8_0 at 512 bits: a block's 32 bytes (after its 2-byte scale) widened in one load, see {@link Int8Gemm#products512}. */
+    private final boolean wideBytes;
 
     BlockQ8Matrix(String name, MemorySegment data, int rows, int cols, GgmlType type, boolean narrow) {
         super(name, data, rows, cols, type);
         this.blocks = cols / BLOCK;
         this.blockBytes = (int) type.bytesFor(BLOCK);
         this.narrow = narrow;
+        this.wideBytes = Vec.WIDE && type == GgmlType.Q8_0;
     }
 
     /** Block b of a row widened to shorts: weights 0..15 (half 0) or 16..31 (half 1). */
@@ -38,7 +41,11 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
         FloatVector acc = FloatVector.zero(Vec.F);
         int qOff = s * cols, dOff = s * blocks;
         long off = rowOffset(row);
-        for (int b = 0; b < blocks; b++, off += blockBytes) {
+        if (wideBytes) {
+            for (int b = 0; b < blocks; b++, off += blockBytes) {
+                acc = Int8Gemm.block512(Int8Gemm.bytes512(data, off + 2), a.q, qOff + BLOCK * b, false, scale(off) * a.d[dOff + b], acc);
+            }
+        } else for (int b = 0; b < blocks; b++, off += blockBytes) {
             acc = Int8Gemm.block(weights(off, 0), weights(off, 1), a.q, qOff + BLOCK * b, narrow, scale(off) * a.d[dOff + b], acc);
         }
         float[] lanes = new float[Vec.LANES];

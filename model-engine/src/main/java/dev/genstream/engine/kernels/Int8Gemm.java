@@ -28,6 +28,26 @@ final class Int8Gemm {
         return (ShortVector) ByteVector.fromArray(Vec.B128, a, offset).convertShape(VectorOperators.B2S, S, 0);
     }
 
+    /** A block's 32 signed bytes from the mapped file widened to 32 shorts in one 512-bit vector (wide kernels only). */
+    static ShortVector bytes512(MemorySegment seg, long offset) {
+        return (ShortVector) ByteVector.fromMemorySegment(Vec.B256, seg, offset, Vec.LE).convertShape(VectorOperators.B2S, Vec.S512, 0);
+    }
+
+    /** {@link #block} from one 512-bit vector of the block's 32 weights (see {@link #products512}). */
+    static FloatVector block512(ShortVector w, short[] q, int qo, boolean narrow, float scale, FloatVector acc) {
+        IntVector p = pairSum(products512(w, q, qo).reinterpretAsInts(), narrow);
+        return ((FloatVector) p.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, scale), acc);
+    }
+
+    /**
+     * The sixteen shorts w0*q0 + w1*q1 of {@link #pairs}, from one 512-bit multiply of all 32 products whose halves
+     * are then added: the same 16-bit products and the same 16-bit adds, so the same bits at either width.
+     */
+    static ShortVector products512(ShortVector w, short[] q, int qo) {
+        ShortVector p = w.mul(ShortVector.fromArray(Vec.S512, q, qo));
+        return ((ShortVector) p.reinterpretShape(S, 0)).add((ShortVector) p.reinterpretShape(S, 1));
+    }
+
     /** One block from weights widened to shorts (w0 = weights 0..15, w1 = 16..31); products fit 16 bits in pairs. */
     static FloatVector block(ShortVector w0, ShortVector w1, short[] q, int qo, boolean narrow, float scale, FloatVector acc) {
         return ((FloatVector) pairs(w0, w1, q, qo, narrow).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, scale), acc);
@@ -39,7 +59,11 @@ final class Int8Gemm {
      */
     static IntVector pairs(ShortVector w0, ShortVector w1, short[] q, int qo, boolean narrow) {
         ShortVector p = w0.mul(ShortVector.fromArray(S, q, qo)).add(w1.mul(ShortVector.fromArray(S, q, qo + 16)));
-        IntVector pi = p.reinterpretAsInts();
+        return pairSum(p.reinterpretAsInts(), narrow);
+    }
+
+    /** Per int lane, the exact sum of its two signed 16-bit halves. */
+    static IntVector pairSum(IntVector pi, boolean narrow) {
         if (narrow) return sumHalves(pi);
         return pi.lanewise(VectorOperators.ASHR, 16).add(pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
     }
@@ -60,7 +84,17 @@ final class Int8Gemm {
         int q0 = s * cols, q1 = q0 + cols, q2 = q1 + cols, q3 = q2 + cols;
         int d0 = s * blocks, d1 = d0 + blocks, d2 = d1 + blocks, d3 = d2 + blocks;
         FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        for (int b = 0; b < blocks; b++) {
+        if (Vec.WIDE) {
+            for (int b = 0; b < blocks; b++) {
+                int o = 32 * b;
+                ShortVector wb = ShortVector.fromArray(Vec.S512, w, wOff + o);
+                float dw = ws[wsOff + b];
+                acc0 = block512(wb, q, q0 + o, narrow, dw * d[d0 + b], acc0);
+                acc1 = block512(wb, q, q1 + o, narrow, dw * d[d1 + b], acc1);
+                acc2 = block512(wb, q, q2 + o, narrow, dw * d[d2 + b], acc2);
+                acc3 = block512(wb, q, q3 + o, narrow, dw * d[d3 + b], acc3);
+            }
+        } else for (int b = 0; b < blocks; b++) {
             int o = 32 * b;
             ShortVector w0 = ShortVector.fromArray(S, w, wOff + o), w1 = ShortVector.fromArray(S, w, wOff + o + 16);
             float dw = ws[wsOff + b];

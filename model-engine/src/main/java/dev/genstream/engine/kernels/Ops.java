@@ -39,14 +39,44 @@ public final class Ops {
         return sum;
     }
 
-    /** y += a * x over n floats. */
-    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+    /**
+     * a · b over n values where b holds f16 bits (an f16 KV cache): the same order as {@link #dot}, so the result
+     * equals {@code dot} over b widened to float.
+     */
+    public static float dotF16(float[] a, int aOff, short[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(Vec.F);
+        int i = 0;
+        for (int end = n - Vec.LANES; i <= end; i += Vec.LANES) {
+            acc = FloatVector.fromArray(Vec.F, a, aOff + i).fma(Vec.f16x8(b, bOff + i), acc);
+        }
+        float[] lanes = new float[Vec.LANES];
+        acc.intoArray(lanes, 0);
+        float sum = Vec.sum(lanes, 0);
+        for (; i < n; i++) sum += a[aOff + i] * Float.float16ToFloat(b[bOff + i]);
+        return sum;
+    }
+
+    /** y += a * x over n values where x holds f16 bits; each element one fused multiply-add, as {@link #axpy}. */
+    public static void axpyF16(float a, short[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         FloatVector va = FloatVector.broadcast(Vec.F, a);
         for (int end = n - Vec.LANES; i <= end; i += Vec.LANES) {
-            FloatVector.fromArray(Vec.F, x, xOff + i).fma(va, FloatVector.fromArray(Vec.F, y, yOff + i)).intoArray(y, yOff + i);
+            Vec.f16x8(x, xOff + i).fma(va, FloatVector.fromArray(Vec.F, y, yOff + i)).intoArray(y, yOff + i);
         }
-        for (; i < n; i++) y[yOff + i] += a * x[xOff + i];
+        for (; i < n; i++) y[yOff + i] = Math.fma(Float.float16ToFloat(x[xOff + i]), a, y[yOff + i]);
+    }
+
+    /**
+     * y += a * x over n floats, each element one fused multiply-add (the tail too), so the result is the same at
+     * any vector width: this runs at {@link Vec#FW}.
+     */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        FloatVector va = FloatVector.broadcast(Vec.FW, a);
+        for (int end = n - Vec.FW.length(); i <= end; i += Vec.FW.length()) {
+            FloatVector.fromArray(Vec.FW, x, xOff + i).fma(va, FloatVector.fromArray(Vec.FW, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = Math.fma(x[xOff + i], a, y[yOff + i]);
     }
 
     /** y += x over n floats. */

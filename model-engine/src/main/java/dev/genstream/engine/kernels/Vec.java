@@ -11,8 +11,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Species and loads shared by the kernels. The width is pinned to 256 bits, not the machine's preferred one,
- * so the reduction order (and therefore every logit) is the same on AVX2 and AVX-512 machines.
+ * Species and loads shared by the kernels. Every reduction is pinned to eight float lanes (256 bits), not the
+ * machine's preferred width, so the reduction order (and therefore every logit) is the same on AVX2 and AVX-512
+ * machines. {@link #WIDE} is for work whose result does not depend on the width (element-wise fused updates, exact
+ * integer products): 512 bits where the machine has them, unless {@link VectorWidth#PROPERTY} pins 256.
  */
 final class Vec {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
@@ -21,6 +23,11 @@ final class Vec {
     static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     static final int LANES = F.length();
+    /** 512-bit loads and 16-bit products feed the same eight-lane partial sums (see {@link Int8Gemm#pairs}). */
+    static final boolean WIDE = VectorWidth.bits() >= 512;
+    static final VectorSpecies<Float> FW = WIDE ? FloatVector.SPECIES_512 : F;
+    static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
+    static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -56,6 +63,14 @@ final class Vec {
     static FloatVector f16x8(MemorySegment seg, long offset) {
         ShortVector h = ShortVector.fromMemorySegment(S, seg, offset, LE);
         IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, I, 0);
+        FloatVector mag = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    /** Eight f16 values from an array widened to float, as {@link #f16x8(MemorySegment, long)}. */
+    static FloatVector f16x8(short[] a, int offset) {
+        IntVector bits = (IntVector) ShortVector.fromArray(S, a, offset).convertShape(VectorOperators.S2I, I, 0);
         FloatVector mag = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
         IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
         return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();

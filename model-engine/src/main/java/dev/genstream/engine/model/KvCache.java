@@ -1,10 +1,11 @@
 package dev.genstream.engine.model;
 
 /**
- * One sequence's keys and values for every layer, position-major: k[layer][slot * kvDim + head * headDim + i].
- * Storage grows in steps up to the capacity, so a short chat does not pay for a long context. A sliding-window
- * layer keeps only what its queries can still see: a ring of the last {@code window - 1} positions plus room for
- * the tokens one forward pass appends, so position p lives in slot {@code p % slots}. Elsewhere slots never wrap.
+ * One sequence's keys and values for every layer, position-major: k[layer][slot * kvDim + head * headDim + i], as
+ * floats ({@link KvType#F32}) or half-precision bits ({@link KvType#F16}). Storage grows in steps up to the
+ * capacity, so a short chat does not pay for a long context. A sliding-window layer keeps only what its queries can
+ * still see: a ring of the last {@code window - 1} positions plus room for the tokens one forward pass appends, so
+ * position p lives in slot {@code p % slots}. Elsewhere slots never wrap.
  */
 public final class KvCache {
     private static final int GROWTH_STEP = 256;
@@ -12,24 +13,38 @@ public final class KvCache {
     private final int layers;
     private final int kvDim;
     private final int capacity;
+    private final KvType type;
     /** Per layer: the sliding window, or 0 for a layer that sees every position. */
     private final int[] window;
-    private float[][] keys;
-    private float[][] values;
+    /** Per layer: positions its storage holds. */
+    private final int[] slots;
+    private final float[][] keys;
+    private final float[][] values;
+    private final short[][] keys16;
+    private final short[][] values16;
     private int length;
 
     public KvCache(ModelConfig config, int capacity) {
-        this(config.layers(), config.kvDim(), capacity, windows(config), GROWTH_STEP);
+        this(config, capacity, KvType.F32);
     }
 
-    private KvCache(int layers, int kvDim, int capacity, int[] window, int step) {
+    public KvCache(ModelConfig config, int capacity, KvType type) {
+        this(config.layers(), config.kvDim(), capacity, type, windows(config), GROWTH_STEP);
+    }
+
+    private KvCache(int layers, int kvDim, int capacity, KvType type, int[] window, int step) {
         if (capacity < 1) throw new IllegalArgumentException("KV cache capacity must be positive");
         this.layers = layers;
         this.kvDim = kvDim;
         this.capacity = capacity;
+        this.type = type;
         this.window = window;
-        this.keys = new float[layers][];
-        this.values = new float[layers][];
+        this.slots = new int[layers];
+        boolean f32 = type == KvType.F32;
+        this.keys = f32 ? new float[layers][] : null;
+        this.values = f32 ? new float[layers][] : null;
+        this.keys16 = f32 ? null : new short[layers][];
+        this.values16 = f32 ? null : new short[layers][];
         for (int l = 0; l < layers; l++) grow(l, Math.min(capacity, window[l] == 0 ? step : Math.min(step, window[l])));
     }
 
@@ -39,43 +54,34 @@ public final class KvCache {
         return w;
     }
 
-    /** True when some layer keeps only a sliding window (a ring): such a cache cannot serve shorter prefixes. */
+    /** True when some layer keeps only a sliding window (a ring): such a cache holds no whole prefix to share. */
     public boolean slides() {
         for (int w : window) if (w > 0) return true;
         return false;
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
-    /** Bytes of key and value storage allocated now. */
-    public long bytes() {
-        long sum = 0;
-        for (int l = 0; l < layers; l++) sum += 2L * keys[l].length * Float.BYTES;
-        return sum;
-    }
-
     /** Bytes of key and value storage one position takes. */
     public long bytesPerPosition() {
-        return 2L * layers * kvDim * Float.BYTES;
+        return 2L * layers * kvDim * type.bytesPerValue();
     }
 
     /** A copy of the first {@code positions} positions, its storage sized to them exactly (a prefix cache keeps these). */
     public KvCache copyPrefix(int positions) {
         if (positions < 1 || positions > length) throw new IllegalArgumentException("cannot copy " + positions + " of " + length + " positions");
         if (slides()) throw new IllegalStateException("a sliding-window cache keeps no whole prefix to copy");
-        KvCache copy = new KvCache(layers, kvDim, positions, window, positions);
+        KvCache copy = new KvCache(layers, kvDim, positions, type, window, positions);
         copy.copyRows(this, positions);
         return copy;
     }
 
     /**
      * Replaces this cache's contents with the first {@code positions} positions of {@code source}, a cache of the
-     * same model: the rows are the very floats a prefill of those tokens writes, so what follows is unchanged.
+     * same model and type: the rows are the very values a prefill of those tokens writes, so what follows is unchanged.
      */
     public void restorePrefix(KvCache source, int positions) {
-        if (source.layers != layers || source.kvDim != kvDim) throw new IllegalArgumentException("the caches belong to different models");
+        if (source.layers != layers || source.kvDim != kvDim || source.type != type) {
+            throw new IllegalArgumentException("the caches belong to different models or KV types");
+        }
         if (slides()) throw new IllegalStateException("a sliding-window cache cannot take a copied prefix");
         if (positions < 0 || positions > source.length) throw new IllegalArgumentException("cannot copy " + positions + " of " + source.length + " positions");
         length = 0;
@@ -85,10 +91,35 @@ public final class KvCache {
 
     private void copyRows(KvCache source, int positions) {
         for (int l = 0; l < layers; l++) {
-            System.arraycopy(source.keys[l], 0, keys[l], 0, positions * kvDim);
-            System.arraycopy(source.values[l], 0, values[l], 0, positions * kvDim);
+            if (type == KvType.F32) {
+                System.arraycopy(source.keys[l], 0, keys[l], 0, positions * kvDim);
+                System.arraycopy(source.values[l], 0, values[l], 0, positions * kvDim);
+            } else {
+                System.arraycopy(source.keys16[l], 0, keys16[l], 0, positions * kvDim);
+                System.arraycopy(source.values16[l], 0, values16[l], 0, positions * kvDim);
+            }
         }
         length = positions;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public KvType type() {
+        return type;
+    }
+
+    /** Bytes of key and value storage allocated now. */
+    public long bytes() {
+        long sum = 0;
+        for (int l = 0; l < layers; l++) sum += 2L * slots[l] * kvDim * type.bytesPerValue();
+        return sum;
+    }
+
+    /** Bytes a cache of {@code capacity} positions takes once full (every layer holding every position). */
+    public static long bytes(ModelConfig config, int capacity, KvType type) {
+        return 2L * config.layers() * capacity * config.kvDim() * type.bytesPerValue();
     }
 
     /** Positions filled so far; the next token goes at this position. */
@@ -120,9 +151,32 @@ public final class KvCache {
         return values[layer];
     }
 
-    /** Where position p of a layer lives, in floats from the start of its keys or values. */
+    short[] keys16(int layer) {
+        return keys16[layer];
+    }
+
+    short[] values16(int layer) {
+        return values16[layer];
+    }
+
+    /** Where position p of a layer lives, in values from the start of its keys or values. */
     int offset(int layer, int p) {
         return (p % slots(layer)) * kvDim;
+    }
+
+    /** Stores position p's key and value vectors (kvDim each) of a layer, rounded to the cache's type. */
+    void store(int layer, int p, float[] k, int kOff, float[] v, int vOff) {
+        int o = offset(layer, p);
+        if (type == KvType.F32) {
+            System.arraycopy(k, kOff, keys[layer], o, kvDim);
+            System.arraycopy(v, vOff, values[layer], o, kvDim);
+            return;
+        }
+        short[] kd = keys16[layer], vd = values16[layer];
+        for (int i = 0; i < kvDim; i++) {
+            kd[o + i] = Float.floatToFloat16(k[kOff + i]);
+            vd[o + i] = Float.floatToFloat16(v[vOff + i]);
+        }
     }
 
     /** Makes room for {@code more} positions after the current length. */
@@ -148,20 +202,29 @@ public final class KvCache {
 
     /** Positions a layer's storage holds; position p is in slot p % slots. */
     int slots(int layer) {
-        return keys[layer].length / kvDim;
+        return slots[layer];
     }
 
-    /** Re-slots the positions a layer still holds into storage for {@code slots} positions. */
-    private void grow(int l, int slots) {
-        float[] k = new float[slots * kvDim], v = new float[slots * kvDim];
-        if (keys[l] != null) {
-            int have = slots(l);
-            for (int p = Math.max(0, length - have); p < length; p++) {
-                System.arraycopy(keys[l], (p % have) * kvDim, k, (p % slots) * kvDim, kvDim);
-                System.arraycopy(values[l], (p % have) * kvDim, v, (p % slots) * kvDim, kvDim);
+    /** Re-slots the positions a layer still holds into storage for {@code n} positions. */
+    private void grow(int l, int n) {
+        int have = slots[l];
+        if (type == KvType.F32) {
+            float[] k = new float[n * kvDim], v = new float[n * kvDim];
+            for (int p = Math.max(0, length - have); have > 0 && p < length; p++) {
+                System.arraycopy(keys[l], (p % have) * kvDim, k, (p % n) * kvDim, kvDim);
+                System.arraycopy(values[l], (p % have) * kvDim, v, (p % n) * kvDim, kvDim);
             }
+            keys[l] = k;
+            values[l] = v;
+        } else {
+            short[] k = new short[n * kvDim], v = new short[n * kvDim];
+            for (int p = Math.max(0, length - have); have > 0 && p < length; p++) {
+                System.arraycopy(keys16[l], (p % have) * kvDim, k, (p % n) * kvDim, kvDim);
+                System.arraycopy(values16[l], (p % have) * kvDim, v, (p % n) * kvDim, kvDim);
+            }
+            keys16[l] = k;
+            values16[l] = v;
         }
-        keys[l] = k;
-        values[l] = v;
+        slots[l] = n;
     }
 }

@@ -29,6 +29,11 @@ public final class Model implements AutoCloseable {
         return load(path, threads, 0);
     }
 
+    /** {@link #load(Path, int, int)} with KV caches that store keys and values as {@code kvType}. */
+    public static Model load(Path path, int threads, int contextSize, KvType kvType) {
+        return load(ModelFiles.open(path), threads, contextSize, kvType);
+    }
+
     /**
      * Loads a GGUF file or an HF checkpoint directory for sequences of up to {@code contextSize} tokens (0: the
      * trained context). A RoPE model may go past its trained context (as llama.cpp, with what quality that gives);
@@ -40,6 +45,11 @@ public final class Model implements AutoCloseable {
 
     /** {@link #load(Path, int, int)} for an opened source, which the model then owns (and closes on failure). */
     public static Model load(TensorSource file, int threads, int contextSize) {
+        return load(file, threads, contextSize, KvType.F32);
+    }
+
+    /** {@link #load(TensorSource, int, int)} with KV caches that store keys and values as {@code kvType}. */
+    public static Model load(TensorSource file, int threads, int contextSize, KvType kvType) {
         Parallel parallel = null;
         try {
             ModelConfig config = ModelConfig.from(file);
@@ -47,7 +57,7 @@ public final class Model implements AutoCloseable {
             int ctx = contextSize(config, weights, contextSize);
             Tokenizer tokenizer = Tokenizer.fromGguf(file.metadata());
             parallel = new Parallel(threads);
-            return new Model(file, config, tokenizer, new Transformer(config, weights, parallel, ctx), parallel);
+            return new Model(file, config, tokenizer, new Transformer(config, weights, parallel, ctx, kvType), parallel);
         } catch (RuntimeException e) {
             if (parallel != null) parallel.close();
             file.close();
@@ -91,6 +101,11 @@ public final class Model implements AutoCloseable {
 
     public Transformer transformer() {
         return transformer;
+    }
+
+    /** The kernel thread pool; callers may run per-sequence work on it between forward passes (e.g. sampling). */
+    public Parallel parallel() {
+        return parallel;
     }
 
     @Override

@@ -28,6 +28,7 @@ public final class Transformer {
     private final ModelConfig c;
     private final Weights w;
     private final int contextSize;
+    private final KvType kvType;
     private final Rope rope, localRope;
     private final Parallel parallel;
     private Workspace ws;
@@ -41,6 +42,12 @@ public final class Transformer {
      * it, as llama.cpp does by n_ctx.
      */
     public Transformer(ModelConfig config, Weights weights, Parallel parallel, int contextSize) {
+        this(config, weights, parallel, contextSize, KvType.F32);
+    }
+
+    /** As above, with every cache {@link #newCache} makes storing keys and values as {@code kvType}. */
+    public Transformer(ModelConfig config, Weights weights, Parallel parallel, int contextSize, KvType kvType) {
+        this.kvType = kvType;
         this.c = config;
         this.w = weights;
         this.parallel = parallel;
@@ -55,6 +62,11 @@ public final class Transformer {
             this.localRope = new Rope(layout, config.ropeDim(), config.ropeThetaLocal(), factors, 1f, config.ropeAttnFactor());
         }
         this.ws = new Workspace(0);
+    }
+
+    /** How the caches {@link #newCache} makes store keys and values. */
+    public KvType kvType() {
+        return kvType;
     }
 
     /** The longest sequence this forward pass was set up for. */
@@ -77,7 +89,7 @@ public final class Transformer {
             throw new ContextSizeException("a sequence of " + capacity + " tokens exceeds the context size of " + contextSize
                     + " this model was loaded for");
         }
-        return new KvCache(c, capacity);
+        return new KvCache(c, capacity, kvType);
     }
 
     /**
@@ -173,8 +185,7 @@ public final class Transformer {
                 layerRope.apply(ws.k, r * kvDim, c.kvHeads(), c.headDim(), ws.cos, ws.sin);
             }
             KvCache cache = rows.cache()[r];
-            System.arraycopy(ws.k, r * kvDim, cache.keys(l), cache.offset(l, rows.pos()[r]), kvDim);
-            System.arraycopy(ws.v, r * kvDim, cache.values(l), cache.offset(l, rows.pos()[r]), kvDim);
+            cache.store(l, rows.pos()[r], ws.k, r * kvDim, ws.v, r * kvDim);
         }
         parallel.forRange(n * c.heads(), (from, to) -> {
             float[] scores = new float[rows.maxPos() + 1];
@@ -200,19 +211,35 @@ public final class Transformer {
         int kvOff = (h / (c.heads() / c.kvHeads())) * hd;
         int qOff = r * c.qDim() + h * hd;
         KvCache cache = rows.cache()[r];
-        float[] keys = cache.keys(l), values = cache.values(l);
         int first = c.slidingLayer(l) ? Math.max(0, rows.pos()[r] - c.slidingWindow() + 1) : 0;
         int len = rows.pos()[r] + 1 - first;
         // positions first.. sit in consecutive slots that wrap once at most (a ring of a window layer); no division per key
         int slots = cache.slots(l), start = first % slots;
-        for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
-            scores[i] = Ops.dot(ws.q, qOff, keys, slot * kvDim + kvOff, hd) * c.attentionScale();
+        boolean f16 = cache.type() == KvType.F16;
+        if (f16) {
+            short[] keys = cache.keys16(l);
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                scores[i] = Ops.dotF16(ws.q, qOff, keys, slot * kvDim + kvOff, hd) * c.attentionScale();
+            }
+        } else {
+            float[] keys = cache.keys(l);
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                scores[i] = Ops.dot(ws.q, qOff, keys, slot * kvDim + kvOff, hd) * c.attentionScale();
+            }
         }
         if (c.attnSoftcap() > 0) Ops.softcap(scores, 0, len, c.attnSoftcap());
         Ops.softmax(scores, 0, len);
         java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
-        for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
-            Ops.axpy(scores[i], values, slot * kvDim + kvOff, ws.att, qOff, hd);
+        if (f16) {
+            short[] values = cache.values16(l);
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                Ops.axpyF16(scores[i], values, slot * kvDim + kvOff, ws.att, qOff, hd);
+            }
+        } else {
+            float[] values = cache.values(l);
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                Ops.axpy(scores[i], values, slot * kvDim + kvOff, ws.att, qOff, hd);
+            }
         }
     }
 

@@ -6,15 +6,20 @@ import dev.genstream.engine.testing.BundledModel;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The same tokens give bit-identical logits on 1, 2 and 3 kernel threads: prefill, incremental decode and a batch. */
+/**
+ * The same tokens give bit-identical logits on 1, 2 and 3 kernel threads: prefill, incremental decode and a batch,
+ * with either KV cache type.
+ */
 class ThreadInvarianceTest {
-    @Test
-    void logitsDoNotDependOnTheThreadCount() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(KvType.class)
+    void logitsDoNotDependOnTheThreadCount(KvType kv) {
         List<float[]> reference = null;
         for (int threads : new int[] {1, 2, 3}) {
-            try (Model m = Model.load(BundledModel.path(), threads)) {
+            try (Model m = Model.load(BundledModel.path(), threads, 0, kv)) {
                 List<float[]> got = run(m.transformer());
                 if (reference == null) reference = got;
                 else for (int i = 0; i < got.size(); i++) assertThat(got.get(i)).as("threads %d output %d", threads, i).isEqualTo(reference.get(i));

@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
             long size = 0;
             for (Path f : m.file().files()) size += Files.size(f);
             MaskBench.Result mk = mask ? MaskBench.measure(m.tokenizer(), repeat) : null;
-            Result res = new Result(path.toString(), size, model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw, mk);
+            Result res = new Result(path.toString(), size, t.kvType().wireName(), model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw, mk);
             System.out.println(json ? res.json() : res.text());
         }
         return 0;
@@ -206,7 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Result(String model, long fileBytes, int threads, int p, int g, int bsz, double[] pp, double[] tg, double[] bt,
+    private record Result(String model, long fileBytes, String kv, int threads, int p, int g, int bsz, double[] pp, double[] tg, double[] bt,
                           long rss, long kvBytes, long bytesPerToken, double bw, MaskBench.Result mask) {
         /** The warm mask's mean per token over the single-stream decode step (1 / decode tok/s). */
         double maskFraction() {
@@ -219,8 +219,8 @@ public final class BenchCommand implements Callable<Integer> {
 
         String text() {
             StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "model: %s (%.2f GB), threads: %d, medians of %d runs after a warm-up (min-max)%n",
-                    model, fileBytes / 1e9, threads, pp.length));
+            b.append(String.format(Locale.ROOT, "model: %s (%.2f GB), KV cache %s, threads: %d, medians of %d runs after a warm-up (min-max)%n",
+                    model, fileBytes / 1e9, kv, threads, pp.length));
             b.append(String.format(Locale.ROOT, "prefill pp%d: %.2f tok/s (%.2f-%.2f)%n", p, median(pp), min(pp), max(pp)));
             b.append(String.format(Locale.ROOT, "decode tg%d: %.2f tok/s (%.2f-%.2f)%n", g, median(tg), min(tg), max(tg)));
             b.append(String.format(Locale.ROOT, "batch %d decode: %.2f tok/s aggregate (%.2f-%.2f), %.2fx single-stream%n",
@@ -241,7 +241,7 @@ public final class BenchCommand implements Callable<Integer> {
         String json() {
             StringBuilder b = new StringBuilder("{");
             b.append("\"model\":\"").append(model.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            b.append(",\"file_bytes\":").append(fileBytes).append(",\"threads\":").append(threads);
+            b.append(",\"file_bytes\":").append(fileBytes).append(",\"kv_type\":\"").append(kv).append('"').append(",\"threads\":").append(threads);
             b.append(",\"prompt_tokens\":").append(p).append(",\"gen_tokens\":").append(g).append(",\"batch\":").append(bsz);
             b.append(",\"runs\":").append(pp.length);
             field(b, "prefill_tok_s", median(pp)).append(",\"prefill_runs\":").append(arr(pp));

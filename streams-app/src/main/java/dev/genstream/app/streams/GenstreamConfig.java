@@ -39,6 +39,8 @@ public final class GenstreamConfig {
     public static final String THREADS = "genstream.threads";
     public static final String CONTEXT_SIZE = "genstream.context.size";
     public static final String PREFIX_CACHE_BYTES = "genstream.prefix.cache.bytes";
+    /** How the KV cache stores keys and values: f32 (default) or f16 (half the memory). */
+    public static final String KV_TYPE = "genstream.kv.type";
     public static final String MAX_TOKENS_LIMIT = "genstream.max.tokens.limit";
     public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
@@ -69,6 +71,7 @@ public final class GenstreamConfig {
             Map.entry(TOPIC_REPLICATION, "-1"),
             Map.entry(BATCH_SIZE, "16"),
             Map.entry(STEP_TOKENS, "256"),
+            Map.entry(KV_TYPE, "f32"),
             Map.entry(MAX_TOKENS_LIMIT, "2048"),
             Map.entry(PUNCTUATE_MS, "50"),
             Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000)),

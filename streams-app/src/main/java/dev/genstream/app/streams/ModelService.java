@@ -4,6 +4,7 @@ import dev.genstream.engine.chat.ChatPrompter;
 import dev.genstream.engine.generate.Scheduler;
 import dev.genstream.engine.gguf.TensorSource;
 import dev.genstream.engine.model.ContextSizeException;
+import dev.genstream.engine.model.KvType;
 import dev.genstream.engine.model.Model;
 import dev.genstream.engine.model.ModelConfig;
 import dev.genstream.engine.model.ModelFiles;
@@ -25,12 +26,20 @@ public final class ModelService implements AutoCloseable {
     private final ChatPrompter chat;
 
     public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit) {
-        this(path, alias, threads, limits, maxTokensLimit, null);
+        this(path, alias, threads, limits, maxTokensLimit, null, KvType.F32);
     }
 
     /** @param chatTemplate a Jinja chat template replacing the model's own, or null to use the model's */
     public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit, String chatTemplate) {
-        this.model = load(path, threads, limits.contextSize());
+        this(path, alias, threads, limits, maxTokensLimit, chatTemplate, KvType.F32);
+    }
+
+    /**
+     * @param chatTemplate a Jinja chat template replacing the model's own, or null to use the model's
+     * @param kvType       how the KV caches store keys and values
+     */
+    public ModelService(Path path, String alias, int threads, Scheduler.Limits limits, int maxTokensLimit, String chatTemplate, KvType kvType) {
+        this.model = load(path, threads, limits.contextSize(), kvType);
         this.chat = ChatPrompter.forModel(model.file().metadata(), model.tokenizer(), chatTemplate).orElse(null);
         this.alias = alias;
         this.fingerprint = ModelFiles.fingerprint(model.file());
@@ -44,10 +53,10 @@ public final class ModelService implements AutoCloseable {
      * The model for the configured context size: past the trained context a RoPE model runs with a warning (as
      * llama.cpp); a size the model cannot express is a startup error naming the setting.
      */
-    private static Model load(Path path, int threads, int contextSize) {
+    private static Model load(Path path, int threads, int contextSize, KvType kvType) {
         Model m;
         try {
-            m = Model.load(path, threads, contextSize);
+            m = Model.load(path, threads, contextSize, kvType);
         } catch (ContextSizeException e) {
             throw new IllegalArgumentException(GenstreamConfig.CONTEXT_SIZE + "=" + contextSize + ": " + e.getMessage(), e);
         }
@@ -87,7 +96,15 @@ public final class ModelService implements AutoCloseable {
             int ctx = Integer.parseInt(c.get(GenstreamConfig.CONTEXT_SIZE, Integer.toString(Math.min(trained, 4096))));
             Scheduler.Limits limits = new Scheduler.Limits(c.getInt(GenstreamConfig.BATCH_SIZE), c.getInt(GenstreamConfig.STEP_TOKENS), ctx, c.prefixCacheBytes());
             return new ModelService(path, c.get(GenstreamConfig.MODEL_ALIAS), threads, limits, c.getInt(GenstreamConfig.MAX_TOKENS_LIMIT),
-                    chatTemplate(c));
+                    chatTemplate(c), kvType(c));
+        }
+    }
+
+    private static KvType kvType(GenstreamConfig c) {
+        try {
+            return KvType.parse(c.get(GenstreamConfig.KV_TYPE));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(GenstreamConfig.KV_TYPE + " must be f32 or f16, got '" + c.get(GenstreamConfig.KV_TYPE) + "'", e);
         }
     }
 
