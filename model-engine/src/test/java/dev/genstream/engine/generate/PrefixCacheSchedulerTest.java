@@ -122,6 +122,35 @@ class PrefixCacheSchedulerTest {
     }
 
     @Test
+    void anF16CacheIsCopiedAsItsOwnHalfPrecisionBits() throws Exception {
+        Model half = Model.load(BundledModel.path(), 2, 0, dev.genstream.engine.model.KvType.F16);
+        Model saved = model;
+        try {
+            model = half;
+            int[] order = {0, 0, 0, 0};
+            List<Answer> off = run(0, order, sampled(9));
+            List<Answer> on = run(64L << 20, order, sampled(9));
+            assertBitIdentical(on, off);
+            assertThat(on.get(3).cached()).isPositive();
+        } finally {
+            model = saved;
+            half.close();
+        }
+    }
+
+    @Test
+    void aSlidingWindowModelRunsWithoutAPrefixCache() {
+        try (Model gemma = Model.load(dev.genstream.engine.testing.SharedData.require("models/rand-gemma3/rand-gemma3.f32.gguf"), 1);
+             Scheduler s = new Scheduler(gemma, new Scheduler.Limits(2, 32, 256, 64L << 20))) {
+            assertThat(gemma.config().hasSlidingLayers()).isTrue();
+            assertThat(s.prefixCacheStats()).isNull();
+        }
+        try (Scheduler s = new Scheduler(model, new Scheduler.Limits(2, 32, 256, 64L << 20))) {
+            assertThat(s.prefixCacheStats()).isNotNull();
+        }
+    }
+
+    @Test
     void evictionsUnderATinyBudgetChangeNothing() throws Exception {
         long perToken = model.transformer().newCache(1).bytesPerPosition() + Integer.BYTES;
         int[] order = {0, 0, 1, 0, 2, 1, 0, 0, 2};
