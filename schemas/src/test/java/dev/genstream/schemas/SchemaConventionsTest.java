@@ -39,7 +39,7 @@ class SchemaConventionsTest {
     @Test
     void fieldNamesAreTheAgreedOnes() {
         assertThat(names(PromptRequest.SCHEMA$)).containsExactly("request_id", "conversation_id", "prompt",
-                "messages", "model", "params", "metadata", "created_at");
+                "messages", "model", "params", "metadata", "created_at", "history_mode", "end_conversation");
         assertThat(names(GenerationParams.SCHEMA$)).containsExactly("max_tokens", "temperature", "top_k", "top_p",
                 "min_p", "repetition_penalty", "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs",
                 "emit_tokens");
@@ -83,6 +83,8 @@ class SchemaConventionsTest {
         assertThat(r.getMessages()).isNull();
         assertThat(r.getParams()).isNull();
         assertThat(r.getMetadata()).isEmpty();
+        assertThat(r.getHistoryMode()).hasToString("client");
+        assertThat(r.getEndConversation()).isFalse();
     }
 
     private static List<String> names(Schema record) {

@@ -46,7 +46,8 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Speci
             return;
         }
         try {
-            validator.validate(request);
+            if (request.getEndConversation()) validator.checkRules(request);
+            else validator.validate(request);
         } catch (PromptValidator.Rejected r) {
             context.forward(new Record<>(request.getRequestId(), DeadLetters.of(origin, r.code(), r.getMessage(), request.getRequestId()), record.timestamp()));
             return;
