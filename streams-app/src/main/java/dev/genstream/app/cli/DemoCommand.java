@@ -33,9 +33,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The whole service on one machine: an embedded KRaft broker, an in-process schema registry, the streaming app
- * on the bundled model, and a handful of prompts. Token events are printed live as they are committed.
+ * on the bundled model, and a handful of prompts. Token events are printed live as they are committed. Then one
+ * multi-turn conversation kept by the service (see {@link DemoConversation}).
  */
-@Command(name = "demo", description = "Run the service on an embedded Kafka broker and registry with sample prompts, printing tokens live.")
+@Command(name = "demo", description = "Run the service on an embedded Kafka broker and registry with sample prompts, printing tokens live, then one multi-turn conversation.")
 public final class DemoCommand implements Callable<Integer> {
     record Sample(String id, String prompt, float temperature, Long seed) {}
 
@@ -92,6 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("broker %s, registry %s, model %s; startup %.1f s%n%n", kafka.bootstrapServers(), registry.url(),
                         model.path().getFileName(), (System.nanoTime() - t0) / 1e9);
                 double kafkaRate = run(c, out);
+                DemoConversation.run(c, Math.min(maxTokens, 32), out);
                 if (compareEngine) {
                     app.close();
                     double engineRate = engineAlone(c);
