@@ -87,7 +87,6 @@ class ConversationCrashTest extends KafkaTestBase {
             assertThat(out.deadLetters()).as("dead letters (app log: %s)", log).isEmpty();
             assertThat(out.completions()).as("completions (app log: %s)", log).hasSize(all.size());
             Map<String, History> stored = ConversationStores.histories(c);
-            stored.forEach((k, h) -> System.out.println("[conversation-crash] stored " + k + ": " + h.messages().stream().map(m -> m.getRole() + "(" + m.getContent().length() + ")").toList()));
             assertThat(stored).containsOnlyKeys(turns.keySet());
             for (String conv : turns.keySet()) {
                 assertThat(stored.get(conv).messages()).as(conv + " stored history").containsExactlyElementsOf(expected.transcripts.get(conv));
@@ -99,9 +98,6 @@ class ConversationCrashTest extends KafkaTestBase {
                     List<Completion> cs = out.completionsOf(r.getRequestId());
                     assertThat(cs).as(r.getRequestId()).hasSize(1);
                     Completion got = cs.get(0);
-                    System.out.printf("[conversation-crash] %s: prompt tokens %d (expected %d), text %s%n", r.getRequestId(),
-                            got.getUsage().getPromptTokens(), expected.promptTokens.get(r.getRequestId()),
-                            got.getText().equals(expected.texts.get(r.getRequestId())) ? "equal" : "DIFFERENT");
                     assertThat(got.getConversationId()).isEqualTo(conv.getKey());
                     assertThat(got.getText()).as(r.getRequestId() + " text").isEqualTo(expected.texts.get(r.getRequestId()));
                     assertThat(got.getUsage().getPromptTokens()).as(r.getRequestId() + " prompt tokens")
