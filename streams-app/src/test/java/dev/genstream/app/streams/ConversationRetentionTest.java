@@ -72,6 +72,34 @@ class ConversationRetentionTest extends KafkaTestBase {
         }
     }
 
+    @Test
+    void aLongConversationDropsItsOldestTurnsAfterTheSystemMessage() throws Exception {
+        int ctx = 160, maxTokens = 40;
+        GenstreamConfig c = env.config("conversation-fit", Map.of(GenstreamConfig.CONTEXT_SIZE, Integer.toString(ctx)));
+        try (GenstreamApp app = GenstreamApp.start(c)) {
+            List<PromptRequest> turns = new java.util.ArrayList<>();
+            turns.add(ConversationStores.turn("long", "long-0",
+                    List.of(new ChatMessage("system", "Be brief."), ConversationStores.user("Who is the LORD?")), maxTokens, 0f, null));
+            for (int i = 1; i < 4; i++) {
+                turns.add(ConversationStores.turn("long", "long-" + i, List.of(ConversationStores.user("Question " + i + "?")), maxTokens, 0f, null));
+            }
+            env.send(c, turns, ConversationStores::key);
+            KafkaTestEnv.Outputs out = env.collect(c, o -> o.completions().size() >= 4, Duration.ofSeconds(120));
+            assertThat(out.deadLetters()).isEmpty();
+            for (PromptRequest t : turns) {
+                assertThat(out.completionsOf(t.getRequestId()).get(0).getUsage().getPromptTokens() + maxTokens)
+                        .as(t.getRequestId()).isLessThanOrEqualTo(ctx);
+            }
+            List<ChatMessage> stored = ConversationStores.histories(c).get("long").messages();
+            assertThat(stored.get(0)).isEqualTo(turns.get(0).getMessages().get(0));
+            assertThat(stored.stream().filter(m -> m.getRole().equals("user")).count()).as("turns dropped").isLessThan(4);
+            assertThat(stored.get(stored.size() - 2)).isEqualTo(turns.get(3).getMessages().get(0));
+            // prompt_tokens is the truncated prompt: the stored history without the last reply, rendered.
+            PromptRequest seen = PromptRequest.newBuilder(turns.get(3)).setMessages(stored.subList(0, stored.size() - 1)).build();
+            assertThat(out.completionsOf("long-3").get(0).getUsage().getPromptTokens()).isEqualTo(aloneTokens(app, seen));
+        }
+    }
+
     /** Prompt tokens of the turn rendered as a whole conversation by itself. */
     private static int aloneTokens(GenstreamApp app, PromptRequest turn) throws PromptValidator.Rejected {
         ModelService s = app.service();
