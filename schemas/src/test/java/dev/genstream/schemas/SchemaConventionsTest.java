@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SchemaConventionsTest {
 
     static final List<Schema> TOP_LEVEL = List.of(PromptRequest.SCHEMA$, GenerationParams.SCHEMA$,
-            TokenEvent.SCHEMA$, Completion.SCHEMA$, DeadLetter.SCHEMA$);
+            TokenEvent.SCHEMA$, Completion.SCHEMA$, DeadLetter.SCHEMA$, Score.SCHEMA$);
 
     @Test
     void everyFieldHasADocAndEveryNullableFieldDefaultsToNull() {
@@ -39,21 +39,27 @@ class SchemaConventionsTest {
     @Test
     void fieldNamesAreTheAgreedOnes() {
         assertThat(names(PromptRequest.SCHEMA$)).containsExactly("request_id", "conversation_id", "prompt",
-                "messages", "model", "params", "metadata", "created_at", "history_mode", "end_conversation");
+                "messages", "model", "params", "metadata", "created_at", "response_format", "json_schema", "grammar",
+                "kind", "continuation", "avro_subject", "history_mode", "end_conversation");
         assertThat(names(GenerationParams.SCHEMA$)).containsExactly("max_tokens", "temperature", "top_k", "top_p",
                 "min_p", "repetition_penalty", "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs",
                 "emit_tokens");
         assertThat(names(TokenEvent.SCHEMA$)).containsExactly("request_id", "index", "token_id", "text", "logprob",
                 "top_logprobs");
         assertThat(names(Completion.SCHEMA$)).containsExactly("request_id", "conversation_id", "model",
-                "model_fingerprint", "seed", "text", "finish_reason", "usage", "timings", "metadata", "completed_at", "token_ids");
+                "model_fingerprint", "seed", "text", "finish_reason", "usage", "timings", "metadata", "completed_at",
+                "token_ids", "incomplete");
+        assertThat(names(Score.SCHEMA$)).containsExactly("request_id", "conversation_id", "model", "model_fingerprint",
+                "total_logprob", "token_count", "perplexity", "prompt_tokens", "tokens", "metadata", "scored_at");
+        assertThat(ResponseFormat.values()).extracting(Enum::name).containsExactly("text", "json_object", "json_schema");
+        assertThat(RequestKind.values()).extracting(Enum::name).containsExactly("generate", "score");
         assertThat(names(DeadLetter.SCHEMA$)).containsExactly("topic", "partition", "offset", "key", "value",
                 "error_code", "reason", "request_id", "failed_at");
         assertThat(names(Timings.SCHEMA$)).containsExactly("queue_ms", "prefill_ms", "decode_ms",
                 "time_to_first_token_ms");
         assertThat(FinishReason.values()).extracting(Enum::name).containsExactly("stop", "length", "eos");
-        assertThat(ErrorCode.values()).hasSize(14).extracting(Enum::name).contains("NOT_AVRO", "UNKNOWN_SCHEMA", "NO_CHAT_TEMPLATE",
-                "CHAT_TEMPLATE_ERROR");
+        assertThat(ErrorCode.values()).hasSize(16).extracting(Enum::name).contains("NOT_AVRO", "UNKNOWN_SCHEMA", "NO_CHAT_TEMPLATE",
+                "CHAT_TEMPLATE_ERROR", "UNSUPPORTED_SCHEMA", "INVALID_GRAMMAR");
         assertThat(PromptRequest.SCHEMA$.getField("created_at").schema().getLogicalType().getName())
                 .isEqualTo("timestamp-millis");
     }
@@ -83,6 +89,8 @@ class SchemaConventionsTest {
         assertThat(r.getMessages()).isNull();
         assertThat(r.getParams()).isNull();
         assertThat(r.getMetadata()).isEmpty();
+        assertThat(r.getResponseFormat()).isEqualTo(ResponseFormat.text);
+        assertThat(r.getKind()).isEqualTo(RequestKind.generate);
         assertThat(r.getHistoryMode()).hasToString("client");
         assertThat(r.getEndConversation()).isFalse();
     }

@@ -8,6 +8,7 @@ import dev.genstream.app.cli.DemoCommand;
 import dev.genstream.app.cli.DetokenizeCommand;
 import dev.genstream.app.cli.GenerateCommand;
 import dev.genstream.app.cli.LogitsCommand;
+import dev.genstream.app.cli.PerplexityCommand;
 import dev.genstream.app.cli.ProduceCommand;
 import dev.genstream.app.cli.ReplayCommand;
 import dev.genstream.app.cli.RunCommand;
@@ -24,8 +25,8 @@ import picocli.CommandLine.Command;
 @Command(name = "genstream", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, BatchCommand.class, ReplayCommand.class, TailCommand.class, GenerateCommand.class,
-                LogitsCommand.class, TokenizeCommand.class, DetokenizeCommand.class, BenchCommand.class, SynthCommand.class, ChatTemplateCommand.class,
-                ChatCommand.class, CommandLine.HelpCommand.class})
+                LogitsCommand.class, PerplexityCommand.class, TokenizeCommand.class, DetokenizeCommand.class, BenchCommand.class, SynthCommand.class,
+                ChatTemplateCommand.class, ChatCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -15,6 +15,11 @@ public final class Generator {
             return prefillNanos == 0 ? 0 : promptTokens * 1e9 / prefillNanos;
         }
 
+        /** Ran out of tokens or context before the natural end (with a grammar: not a complete match). */
+        public boolean incomplete() {
+            return finishReason == FinishReason.LENGTH;
+        }
+
         /** Tokens sampled after the first, over the time spent producing them. */
         public double decodeTokensPerSecond() {
             return decodeNanos == 0 ? 0 : (tokens.length - 1) * 1e9 / decodeNanos;

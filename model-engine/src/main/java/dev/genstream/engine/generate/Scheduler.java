@@ -27,13 +27,17 @@ public final class Scheduler implements AutoCloseable {
 
     private final Model model;
     private final Limits limits;
-    private final LinkedBlockingQueue<GenerationHandle> incoming = new LinkedBlockingQueue<>();
+    /** {@link GenerationHandle}s and {@link ScoreHandle}s, in arrival order. */
+    private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     private final List<Live> live = new ArrayList<>();
+    private final List<Scoring> scoring = new ArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
     private volatile long steps;
 
     private record Live(GenerationHandle handle, Sequence seq) {}
+
+    private record Scoring(ScoreHandle handle, ScoreSequence seq) {}
 
     public Scheduler(Model model, Limits limits) {
         this.model = model;
@@ -56,6 +60,17 @@ public final class Scheduler implements AutoCloseable {
         return h;
     }
 
+    /**
+     * Queues a scoring of {@code continuation} after {@code prompt}: its chunks share forward passes with the
+     * generations (within the step budget, after decode rows), and the result is the same as alone.
+     */
+    public ScoreHandle submitScore(String id, int[] prompt, int[] continuation, int topN) {
+        if (closed) throw new IllegalStateException("the scheduler is closed");
+        ScoreHandle h = new ScoreHandle(id, prompt, continuation, topN);
+        incoming.add(h);
+        return h;
+    }
+
     /** Forward passes run so far; for tests and metrics. */
     public long steps() {
         return steps;
@@ -65,27 +80,43 @@ public final class Scheduler implements AutoCloseable {
         while (!closed) {
             try {
                 admit();
-                if (live.isEmpty()) continue;
+                if (live.isEmpty() && scoring.isEmpty()) continue;
                 step();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.SEVERE, "generation step failed; failing " + live.size() + " requests", e);
                 for (Live l : live) l.handle().fail(e);
+                for (Scoring s : scoring) s.handle().fail(e);
                 live.clear();
+                scoring.clear();
             }
         }
     }
 
     private void admit() throws InterruptedException {
-        if (live.isEmpty()) {
-            GenerationHandle h = incoming.poll(100, TimeUnit.MILLISECONDS);
+        if (live.isEmpty() && scoring.isEmpty()) {
+            Object h = incoming.poll(100, TimeUnit.MILLISECONDS);
             if (h != null) start(h);
         }
-        while (live.size() < limits.maxBatch()) {
-            GenerationHandle h = incoming.poll();
+        while (live.size() + scoring.size() < limits.maxBatch()) {
+            Object h = incoming.poll();
             if (h == null) break;
             start(h);
+        }
+    }
+
+    private void start(Object o) {
+        if (o instanceof GenerationHandle h) start(h);
+        else start((ScoreHandle) o);
+    }
+
+    private void start(ScoreHandle h) {
+        if (h.cancelled()) return;
+        try {
+            scoring.add(new Scoring(h, new ScoreSequence(h.prompt(), h.continuation(), h.topN(), model.transformer().newCache(limits.contextSize()))));
+        } catch (RuntimeException e) {
+            h.fail(e);
         }
     }
 
@@ -103,7 +134,8 @@ public final class Scheduler implements AutoCloseable {
 
     private void step() {
         live.removeIf(l -> l.handle().cancelled());
-        if (live.isEmpty()) return;
+        scoring.removeIf(s -> s.handle().cancelled());
+        if (live.isEmpty() && scoring.isEmpty()) return;
         List<Transformer.Step> batch = new ArrayList<>(live.size());
         List<Live> stepped = new ArrayList<>(live.size());
         int budget = limits.maxStepTokens();
@@ -122,6 +154,15 @@ public final class Scheduler implements AutoCloseable {
                 stepped.add(l);
             }
         }
+        List<Scoring> scored = new ArrayList<>();
+        for (Scoring s : scoring) { // scoring chunks last: they never hold up a decoding sequence
+            if (budget > 0 || batch.isEmpty()) {
+                Transformer.Step st = s.seq().step(Math.max(1, budget));
+                budget -= st.tokens().length;
+                batch.add(st);
+                scored.add(s);
+            }
+        }
         float[][] logits = model.transformer().forward(batch);
         steps++;
         for (int i = 0; i < stepped.size(); i++) {
@@ -129,7 +170,13 @@ public final class Scheduler implements AutoCloseable {
             TokenOutput out = l.seq().accept(logits[i]);
             if (out != null) l.handle().emit(out, l.seq());
         }
+        for (int i = 0; i < scored.size(); i++) {
+            Scoring s = scored.get(i);
+            s.seq().accept(logits[stepped.size() + i]);
+            if (s.seq().finished()) s.handle().complete(s.seq().result());
+        }
         live.removeIf(l -> l.seq().finished());
+        scoring.removeIf(s -> s.seq().finished());
     }
 
     @Override
@@ -141,7 +188,11 @@ public final class Scheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (GenerationHandle h : incoming) h.fail(new IllegalStateException("the scheduler closed"));
+        for (Object o : incoming) {
+            if (o instanceof GenerationHandle h) h.fail(new IllegalStateException("the scheduler closed"));
+            else ((ScoreHandle) o).fail(new IllegalStateException("the scheduler closed"));
+        }
         for (Live l : live) l.handle().fail(new IllegalStateException("the scheduler closed"));
+        for (Scoring s : scoring) s.handle().fail(new IllegalStateException("the scheduler closed"));
     }
 }

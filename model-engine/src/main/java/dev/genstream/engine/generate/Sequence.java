@@ -1,5 +1,6 @@
 package dev.genstream.engine.generate;
 
+import dev.genstream.engine.constrain.GrammarMatcher;
 import dev.genstream.engine.model.KvCache;
 import dev.genstream.engine.model.Transformer;
 import dev.genstream.engine.sampling.SampleResult;
@@ -19,6 +20,7 @@ public final class Sequence {
     private final StreamingDecoder decoder;
     private final StopMatcher stop;
     private final Tokenizer tokenizer;
+    private final GrammarMatcher grammar;
     private final int promptLength;
     private int[] tokens;
     private int length;
@@ -48,10 +50,12 @@ public final class Sequence {
         this.decoder = tokenizer.streamingDecoder();
         this.stop = new StopMatcher(params.stop());
         this.tokenizer = tokenizer;
+        this.grammar = params.grammar() == null ? null : new GrammarMatcher(params.grammar(), tokenizer);
         this.promptLength = prompt.length;
         this.tokens = Arrays.copyOf(prompt, prompt.length + committed.length + Math.min(params.maxTokens(), 1024));
         this.length = prompt.length;
         for (int t : committed) {
+            if (grammar != null) grammar.accept(t, tokenizer.tokenBytes(t), false);
             append(t);
             text.append(stop.push(decoder.feed(t)));
         }
@@ -86,16 +90,22 @@ public final class Sequence {
             return null;
         }
         int index = generated();
-        SampleResult r = sampler.sample(logits, tokens, length, index);
+        if (grammar != null) grammar.budget(Math.min(params.maxTokens() - index, cache.capacity() - length));
+        SampleResult r = sampler.sample(logits, tokens, length, index, grammar);
         if (tokenizer.isEndOfGeneration(r.token()) || params.endTokens().contains(r.token())) {
             finish = FinishReason.EOS;
             return new TokenOutput(index, r.token(), release(stop.push(decoder.flush()) + stop.flush()), r.logprob(), r.topLogprobs());
         }
+        if (grammar != null) grammar.accept(r.token(), tokenizer.tokenBytes(r.token()), false);
         append(r.token());
         String released = stop.push(decoder.feed(r.token()));
+        boolean full = generated() >= params.maxTokens() || length >= cache.capacity();
         if (stop.stopped()) {
             finish = FinishReason.STOP;
-        } else if (generated() >= params.maxTokens() || length >= cache.capacity()) {
+        } else if (grammar != null && grammar.complete() && (full || !grammar.canContinue())) {
+            finish = FinishReason.STOP; // the match is whole: nothing may follow, or no room is left to extend it
+            released += stop.push(decoder.flush()) + stop.flush();
+        } else if (full) {
             finish = FinishReason.LENGTH;
             released += stop.push(decoder.flush()) + stop.flush();
         }
@@ -111,6 +121,14 @@ public final class Sequence {
     private void append(int token) {
         if (length == tokens.length) tokens = Arrays.copyOf(tokens, tokens.length * 2);
         tokens[length++] = token;
+    }
+
+    /**
+     * True when generation ran out of tokens or context before its natural end: with a grammar, the text is then
+     * not a complete match (a complete one finishes as {@code stop}).
+     */
+    public boolean incomplete() {
+        return finish == FinishReason.LENGTH;
     }
 
     public boolean finished() {

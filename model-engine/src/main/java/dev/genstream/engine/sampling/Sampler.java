@@ -50,6 +50,14 @@ public final class Sampler {
      * @param index      0-based index of the token being generated, the counter of the random draw
      */
     public SampleResult sample(float[] logits, int[] history, int historyLen, long index) {
+        return sample(logits, history, historyLen, index, null);
+    }
+
+    /**
+     * As {@link #sample(float[], int[], int, long)}, with {@code processor} (may be null) rewriting a copy of the
+     * logits after penalties and before truncation, e.g. a grammar mask. Logprobs stay those of the raw logits.
+     */
+    public SampleResult sample(float[] logits, int[] history, int historyLen, long index, LogitProcessor processor) {
         int v = logits.length;
         if (v == 0) throw new IllegalArgumentException("empty logits");
         if (historyLen < 0 || historyLen > (history == null ? 0 : history.length)) {
@@ -65,6 +73,11 @@ public final class Sampler {
         if (penalties != null && historyLen > 0) {
             x = penalizedCopy(logits, v);
             penalties.apply(x, history, historyLen);
+            max = max(x, v);
+        }
+        if (processor != null) {
+            if (x == logits) x = penalizedCopy(logits, v);
+            processor.apply(x);
             max = max(x, v);
         }
         int token = params.isGreedy() ? argmax(x, v) : draw(x, v, max, CounterRng.uniform(params.seed(), index));

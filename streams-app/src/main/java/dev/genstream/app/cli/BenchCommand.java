@@ -55,6 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--membw-mb", paramLabel = "MB", defaultValue = "2048", description = "Buffer size for --membw (default: ${DEFAULT-VALUE})")
     int membwMb;
 
+    @Option(names = "--mask", description = "Also measure the per-token cost of a JSON Schema grammar mask on this model's vocabulary, against the decode step")
+    boolean mask;
+
     private final SplittableRandom rnd = new SplittableRandom(1);
 
     @Override
@@ -89,7 +92,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             long size = 0;
             for (Path f : m.file().files()) size += Files.size(f);
-            Result res = new Result(path.toString(), size, model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw);
+            MaskBench.Result mk = mask ? MaskBench.measure(m.tokenizer(), repeat) : null;
+            Result res = new Result(path.toString(), size, model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw, mk);
             System.out.println(json ? res.json() : res.text());
         }
         return 0;
@@ -173,7 +177,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private record Result(String model, long fileBytes, int threads, int p, int g, int bsz, double[] pp, double[] tg, double[] bt,
-                          long rss, long kvBytes, long bytesPerToken, double bw) {
+                          long rss, long kvBytes, long bytesPerToken, double bw, MaskBench.Result mask) {
+        /** The warm mask's mean per token over the single-stream decode step (1 / decode tok/s). */
+        double maskFraction() {
+            return mask.meanMs() / 1e3 * median(tg);
+        }
+
         double fraction() {
             return bw > 0 ? bytesPerToken * median(tg) / bw : 0;
         }
@@ -192,6 +201,10 @@ public final class BenchCommand implements Callable<Integer> {
                 b.append(String.format(Locale.ROOT, "%nmemory bandwidth: %.2f GB/s; decode reads %.0f MB/token = %.0f%% of it",
                         bw / 1e9, bytesPerToken / 1e6, 100 * fraction()));
             }
+            if (mask != null) {
+                b.append(String.format(Locale.ROOT, "%ngrammar mask (JSON Schema, vocab %d, %d tokens x %d passes): mean %.3f ms/token (median %.3f, max %.3f), first pass mean %.3f (builds the automaton); mean = %.2f%% of a decode step (%.1f ms)",
+                        mask.vocab(), mask.steps(), pp.length, mask.meanMs(), mask.medianMs(), mask.maxMs(), mask.firstPassMs(), 100 * maskFraction(), 1e3 / median(tg)));
+            }
             return b.toString();
         }
 
@@ -208,6 +221,10 @@ public final class BenchCommand implements Callable<Integer> {
             b.append(",\"peak_rss_bytes\":").append(rss).append(",\"kv_cache_bytes\":").append(kvBytes);
             b.append(",\"weight_bytes_per_token\":").append(bytesPerToken);
             if (bw > 0) field(field(b, "membw_bytes_s", bw), "decode_bw_fraction", fraction());
+            if (mask != null) {
+                field(field(field(field(b, "mask_ms_median", mask.medianMs()), "mask_ms_mean", mask.meanMs()), "mask_ms_max", mask.maxMs()), "mask_ms_first_pass", mask.firstPassMs());
+                field(b, "mask_decode_fraction", maskFraction()).append(",\"mask_vocab\":").append(mask.vocab());
+            }
             return b.append('}').toString();
         }
     }

@@ -2,6 +2,9 @@ package dev.genstream.app.cli;
 
 import dev.genstream.engine.chat.ChatPrompter;
 import dev.genstream.engine.chat.TemplateException;
+import dev.genstream.engine.constrain.AvroSchemaCompiler;
+import dev.genstream.engine.constrain.Grammar;
+import dev.genstream.engine.constrain.JsonSchemaCompiler;
 import dev.genstream.engine.generate.GenerationParams;
 import dev.genstream.engine.generate.Generator;
 import dev.genstream.engine.model.Model;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "generate", description = {
         "Generate text from a prompt, streaming it to stdout; one stats line goes to stderr at the end.",
-        "Sampling defaults follow llama.cpp (temperature 0.8, top-k 40, top-p 0.95, min-p 0.05); --temperature 0 is greedy."})
+        "Sampling defaults follow llama.cpp (temperature 0.8, top-k 40, top-p 0.95, min-p 0.05); --temperature 0 is greedy.",
+        "With --json, --json-schema, --avro-schema or --grammar-file the output is constrained: a stop/eos finish is always a complete match."})
 public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -100,18 +104,45 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Read control-token text in the prompt (e.g. <|im_start|>) as those tokens (default: on)")
     boolean parseSpecial;
 
+    @ArgGroup(exclusive = true)
+    Constraint constraint;
+
+    /** At most one way to constrain the output. */
+    static final class Constraint {
+        @Option(names = "--json", description = "Output any JSON object")
+        boolean json;
+
+        @Option(names = "--json-schema", paramLabel = "FILE", description = "Output JSON valid against this JSON Schema")
+        Path jsonSchema;
+
+        @Option(names = "--avro-schema", paramLabel = "FILE", description = "Output the JSON of a record of this Avro schema (.avsc)")
+        Path avroSchema;
+
+        @Option(names = "--grammar-file", paramLabel = "FILE.gbnf", description = "Output text matching this GBNF grammar (llama.cpp dialect)")
+        Path grammarFile;
+
+        Grammar compile() throws IOException {
+            if (json) return Grammar.parse(JsonSchemaCompiler.anyObjectGbnf());
+            if (jsonSchema != null) return JsonSchemaCompiler.compile(Files.readString(jsonSchema));
+            if (avroSchema != null) return AvroSchemaCompiler.compile(Files.readString(avroSchema));
+            return Grammar.parse(Files.readString(grammarFile));
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         if (maxTokens <= 0) throw new ParameterException(spec.commandLine(), "--max-tokens must be positive, got " + maxTokens);
         long usedSeed = seed != null ? seed : new SecureRandom().nextLong();
         SamplingParams sampling = samplingParams(usedSeed);
+        Grammar grammar = constraint == null ? null : constraint.compile();
+        if (grammar != null && !stop.isEmpty()) throw new ParameterException(spec.commandLine(), "--stop cannot be combined with a grammar or schema");
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         String text = prompt.text != null ? prompt.text : prompt.file != null ? TextInput.read(prompt.file) : null;
         List<TokenOutput> tokens = new ArrayList<>();
         try (Model m = context.load(model)) {
             int ctx = m.contextSize();
             if (ctx < 2) throw new ParameterException(spec.commandLine(), "--ctx-size must be at least 2, got " + ctx);
-            GenerationParams params = new GenerationParams(sampling, maxTokens, stop);
+            GenerationParams params = new GenerationParams(sampling, maxTokens, stop, grammar);
             ChatPrompter chat = prompt.messagesFile != null ? chat(m) : null;
             int[] ids = chat != null ? chatIds(chat) : m.tokenizer().encode(text, true, parseSpecial);
             if (chat != null) params = params.withEndTokens(chat.endOfTurnTokens());
@@ -124,9 +155,10 @@ public final class GenerateCommand implements Callable<Integer> {
             out.flush();
             for (TokenOutput t : tokens) System.err.println(logprobLine(t, m.tokenizer()));
             // One short generation in a fresh JVM: the prefill figure includes the JIT compiling the kernels.
-            System.err.printf("[stats] prompt tokens: %d, generated tokens: %d, prefill (incl. JVM warm-up): %.1f tok/s, decode: %.1f tok/s, finish: %s, seed: %d, threads: %d%n",
+            System.err.printf("[stats] prompt tokens: %d, generated tokens: %d, prefill (incl. JVM warm-up): %.1f tok/s, decode: %.1f tok/s, finish: %s%s, seed: %d, threads: %d%n",
                     r.promptTokens(), r.tokens().length, r.prefillTokensPerSecond(), r.decodeTokensPerSecond(),
-                    r.finishReason().wireName(), usedSeed, model.threads());
+                    r.finishReason().wireName(), grammar != null && r.incomplete() ? " (incomplete: the output does not match yet)" : "",
+                    usedSeed, model.threads());
         }
         return 0;
     }

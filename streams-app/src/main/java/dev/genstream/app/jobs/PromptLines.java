@@ -8,6 +8,8 @@ import dev.genstream.app.streams.Suggest;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.GenerationParams;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.RequestKind;
+import dev.genstream.schemas.ResponseFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.time.Instant;
@@ -43,7 +45,8 @@ public final class PromptLines {
         }
     }
 
-    static final List<String> TOP = List.of("request_id", "conversation_id", "prompt", "messages", "model", "params", "metadata", "created_at");
+    static final List<String> TOP = List.of("request_id", "conversation_id", "prompt", "messages", "model", "params", "metadata", "created_at",
+            "response_format", "json_schema", "grammar", "kind", "continuation", "avro_subject");
     static final List<String> PARAMS = List.of("max_tokens", "temperature", "top_k", "top_p", "min_p", "repetition_penalty",
             "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs", "emit_tokens");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,7 +102,20 @@ public final class PromptLines {
                 .setModel(f.string(node, "model", "model"))
                 .setMessages(f.messages(node.get("messages")))
                 .setMetadata(f.metadata(node.get("metadata")))
-                .setCreatedAt(f.instant(node.get("created_at")));
+                .setCreatedAt(f.instant(node.get("created_at")))
+                .setGrammar(f.string(node, "grammar", "grammar"))
+                .setContinuation(f.string(node, "continuation", "continuation"))
+                .setAvroSubject(f.string(node, "avro_subject", "avro_subject"));
+        String format = f.string(node, "response_format", "response_format");
+        if (format != null) b.setResponseFormat(f.symbol("response_format", format, ResponseFormat.class, ResponseFormat.text));
+        String kind = f.string(node, "kind", "kind");
+        if (kind != null) b.setKind(f.symbol("kind", kind, RequestKind.class, RequestKind.generate));
+        JsonNode schema = node.get("json_schema");
+        if (schema != null && !schema.isNull()) {
+            // An inline object, or its text.
+            if (schema.isObject()) b.setJsonSchema(schema.toString());
+            else b.setJsonSchema(f.string(node, "json_schema", "json_schema"));
+        }
         JsonNode p = node.get("params");
         if (p != null && !p.isNull()) {
             if (!p.isObject()) f.wrong("params", "an object", p);
@@ -148,6 +164,13 @@ public final class PromptLines {
 
         void wrong(String field, String expected, JsonNode got) {
             out.add(new Problem(n, field, "must be " + expected + ", got " + kind(got) + " " + got));
+        }
+
+        <E extends Enum<E>> E symbol(String field, String value, Class<E> type, E placeholder) {
+            for (E e : type.getEnumConstants()) if (e.name().equals(value)) return e;
+            List<String> names = java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
+            out.add(new Problem(n, field, "must be one of " + String.join(", ", names) + ", got '" + value + "'"));
+            return placeholder;
         }
 
         String string(JsonNode obj, String name, String field) {

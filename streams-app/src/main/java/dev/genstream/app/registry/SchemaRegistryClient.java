@@ -62,6 +62,15 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return new RegisteredSchema(answer.path("subject").asText(subject), requiredInt(answer, "version"), id, schema);
     }
 
+    /** One version of a subject. Versions are immutable, but not cached here: callers pin the id they got. */
+    public RegisteredSchema version(String subject, int version) {
+        JsonNode answer = http.get("/subjects/" + encode(subject) + "/versions/" + version);
+        int id = requiredInt(answer, "id");
+        Schema schema = parse(answer, "subject " + subject + " version " + version);
+        schemasById.putIfAbsent(id, schema);
+        return new RegisteredSchema(answer.path("subject").asText(subject), requiredInt(answer, "version"), id, schema);
+    }
+
     /** Whether the subject's compatibility rule would accept {@code schema}; true for a subject with no versions. */
     public boolean isCompatible(String subject, Schema schema) {
         try {

@@ -1,11 +1,18 @@
 package dev.genstream.app.streams;
 
 import dev.genstream.engine.generate.GenerationHandle;
+import dev.genstream.engine.generate.ScoreHandle;
+import dev.genstream.engine.generate.Scorer;
 import dev.genstream.engine.generate.TokenOutput;
+import dev.genstream.engine.sampling.TokenLogprob;
 import dev.genstream.engine.tokenizer.Tokenizer;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.Score;
+import dev.genstream.schemas.ScoredAlternative;
+import dev.genstream.schemas.ScoredToken;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,11 +43,14 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     private final Duration punctuateEvery;
     private final long dedupRetentionMs;
     private final Map<String, Running> running = new HashMap<>();
+    private final Map<String, Scoring> scoring = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, Progress> progress;
     private KeyValueStore<String, Long> done;
 
     private record Running(GenerationHandle handle, PromptValidator.Accepted accepted) {}
+
+    private record Scoring(ScoreHandle handle, PromptValidator.Accepted accepted) {}
 
     GenerationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long dedupRetentionMs) {
         this.service = service;
@@ -67,7 +77,7 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     public void process(Record<String, PromptRequest> record) {
         Origin origin = Origin.from(record.headers());
         String id = record.key();
-        if (running.containsKey(id) || progress.get(id) != null || done.get(id) != null) {
+        if (running.containsKey(id) || scoring.containsKey(id) || progress.get(id) != null || done.get(id) != null) {
             forward(id, DeadLetters.of(origin, ErrorCode.DUPLICATE_REQUEST,
                     "request_id " + id + " was already accepted; it is answered once", id));
             return;
@@ -80,6 +90,11 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     private void start(String id, Progress p) {
         try {
             PromptValidator.Accepted a = validator.validate(p.request());
+            if (a.isScore()) { // deterministic: a resumed score request is simply scored again
+                scoring.put(id, new Scoring(service.scheduler().submitScore(id, a.promptIds(), a.continuationIds(),
+                        a.params().sampling().logprobs()), a));
+                return;
+            }
             running.put(id, new Running(service.scheduler().submit(id, a.promptIds(), a.params(), p.tokens()), a));
         } catch (PromptValidator.Rejected r) { // only if the service's limits changed since it was accepted
             fail(id, p, r.code(), r.getMessage());
@@ -89,6 +104,18 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     /** Forwards everything the engine produced for this task's requests since the last punctuation. */
     private void deliver(long now) {
         Tokenizer tokenizer = service.model().tokenizer();
+        for (var it = scoring.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            ScoreHandle h = e.getValue().handle();
+            if (h.score() != null) {
+                forward(e.getKey(), score(e.getKey(), progress.get(e.getKey()).request(), h.score(), e.getValue().accepted(), tokenizer));
+                complete(e.getKey(), now);
+                it.remove();
+            } else if (h.failure() != null) {
+                fail(e.getKey(), progress.get(e.getKey()), ErrorCode.INTERNAL_ERROR, "scoring failed: " + h.failure().getMessage());
+                it.remove();
+            }
+        }
         for (var it = running.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             String id = e.getKey();
@@ -106,6 +133,7 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
             for (int i = 0; i < ids.length; i++) ids[i] = outs.get(i).tokenId();
             p = p.withTokens(ids);
             if (finished) {
+                structured(id, p, h, e.getValue().accepted());
                 forward(id, Replies.completion(service, p.request(), p.tokens(), h, e.getValue().accepted()));
                 complete(id, now);
                 it.remove();
@@ -115,6 +143,17 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
             } else {
                 progress.put(id, p);
             }
+        }
+    }
+
+    /** With an avro_subject, a complete output also goes to the structured topic as a record of that schema. */
+    private void structured(String id, Progress p, GenerationHandle h, PromptValidator.Accepted a) {
+        if (a.avro() == null || h.finishReason() == dev.genstream.engine.generate.FinishReason.LENGTH) return;
+        try {
+            forward(id, new StructuredOutput(JsonToAvro.wire(h.text(), a.avro().schema(), a.avro().id())));
+        } catch (RuntimeException e) { // the grammar guarantees a match; this would be a bug, reported, not hidden
+            forward(id, DeadLetters.of(p.origin(), ErrorCode.INTERNAL_ERROR,
+                    "the output did not convert to " + a.avro().pinned() + ": " + e.getMessage(), id));
         }
     }
 
@@ -142,10 +181,37 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
         context.forward(new Record<>(key, value, System.currentTimeMillis()));
     }
 
+    private Score score(String id, PromptRequest r, Scorer.Score s, PromptValidator.Accepted a, Tokenizer tokenizer) {
+        List<ScoredToken> tokens = new ArrayList<>(s.tokenCount());
+        for (Scorer.TokenScore t : s.tokens()) {
+            List<ScoredAlternative> top = null;
+            if (!t.top().isEmpty()) {
+                top = new ArrayList<>();
+                for (TokenLogprob tl : t.top()) top.add(new ScoredAlternative(tl.token(), tokenizer.decode(new int[] {tl.token()}), tl.logprob()));
+            }
+            tokens.add(new ScoredToken(t.token(), tokenizer.decode(new int[] {t.token()}), t.logprob(), top));
+        }
+        return Score.newBuilder()
+                .setRequestId(id)
+                .setConversationId(r.getConversationId())
+                .setModel(service.alias())
+                .setModelFingerprint(service.fingerprint())
+                .setTotalLogprob(s.totalLogprob())
+                .setTokenCount(s.tokenCount())
+                .setPerplexity(s.perplexity())
+                .setPromptTokens(a.promptIds().length)
+                .setTokens(tokens)
+                .setMetadata(r.getMetadata())
+                .setScoredAt(Instant.now())
+                .build();
+    }
+
     @Override
     public void close() {
         // Revoked or shutting down: stop generating for this task; its next owner resumes from the store.
         running.values().forEach(r -> r.handle().cancel());
         running.clear();
+        scoring.values().forEach(r -> r.handle().cancel());
+        scoring.clear();
     }
 }

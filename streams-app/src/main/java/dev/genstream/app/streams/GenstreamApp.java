@@ -32,7 +32,8 @@ public final class GenstreamApp implements AutoCloseable {
         if (c.getBool(GenstreamConfig.TOPICS_CREATE)) createTopics(c);
         ModelService service = ModelService.fromConfig(c);
         try {
-            var topology = GenstreamTopology.build(c, service, new RegistryAvroSerdes(c.kafka()));
+            var topology = GenstreamTopology.build(c, service, new RegistryAvroSerdes(c.kafka()),
+                    AvroSubjects.of(dev.genstream.app.registry.SchemaRegistryClient.fromConfig(c.kafka())));
             KafkaStreams streams = new KafkaStreams(topology, c.streamsProperties());
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.severe("stream thread failed: " + e);
@@ -57,7 +58,8 @@ public final class GenstreamApp implements AutoCloseable {
         try (Admin admin = Admin.create(c.kafka())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String key : List.of(GenstreamConfig.TOPIC_PROMPTS, GenstreamConfig.TOPIC_TOKENS, GenstreamConfig.TOPIC_COMPLETIONS, GenstreamConfig.TOPIC_DLQ)) {
+            for (String key : List.of(GenstreamConfig.TOPIC_PROMPTS, GenstreamConfig.TOPIC_TOKENS, GenstreamConfig.TOPIC_COMPLETIONS, GenstreamConfig.TOPIC_DLQ,
+                    GenstreamConfig.TOPIC_SCORES, GenstreamConfig.TOPIC_STRUCTURED)) {
                 String name = c.get(key);
                 if (!existing.contains(name)) missing.add(new NewTopic(name, Optional.of(partitions), Optional.of(rf)));
             }

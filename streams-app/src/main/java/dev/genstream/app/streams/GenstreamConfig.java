@@ -29,6 +29,8 @@ public final class GenstreamConfig {
     public static final String TOPIC_TOKENS = "genstream.topic.tokens";
     public static final String TOPIC_COMPLETIONS = "genstream.topic.completions";
     public static final String TOPIC_DLQ = "genstream.topic.dlq";
+    public static final String TOPIC_SCORES = "genstream.topic.scores";
+    public static final String TOPIC_STRUCTURED = "genstream.topic.structured";
     public static final String TOPICS_CREATE = "genstream.topics.create";
     public static final String TOPIC_PARTITIONS = "genstream.topic.partitions";
     public static final String TOPIC_REPLICATION = "genstream.topic.replication.factor";
@@ -50,6 +52,8 @@ public final class GenstreamConfig {
             Map.entry(TOPIC_TOKENS, "tokens"),
             Map.entry(TOPIC_COMPLETIONS, "completions"),
             Map.entry(TOPIC_DLQ, "prompts-dlq"),
+            Map.entry(TOPIC_SCORES, "scores"),
+            Map.entry(TOPIC_STRUCTURED, "structured"),
             Map.entry(TOPICS_CREATE, "true"),
             Map.entry(TOPIC_PARTITIONS, "4"),
             Map.entry(TOPIC_REPLICATION, "-1"),

@@ -8,6 +8,7 @@ import dev.genstream.schemas.DeadLetter;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.HistoryMode;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.Score;
 import dev.genstream.schemas.TokenEvent;
 import java.time.Duration;
 import java.util.Map;
@@ -27,8 +28,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * prompts → validate → (bad → dlq) → repartition by request_id → generate → tokens / completions (/ dlq);
- * server-side conversation turns are repartitioned by conversation_id and answered by {@link ConversationProcessor}.
+ * prompts → validate → (bad → dlq) → repartition by request_id → generate or score → tokens / completions /
+ * scores / structured (records of a request's avro_subject, already in the wire format) (/ dlq).
+ * Server-side conversation turns are repartitioned by conversation_id and answered by {@link ConversationProcessor}.
  */
 public final class GenstreamTopology {
     /** The Avro serdes for each record type, and how to tell a decoding failure's dead-letter code. */
@@ -41,10 +43,15 @@ public final class GenstreamTopology {
     private GenstreamTopology() {}
 
     public static Topology build(GenstreamConfig c, ModelService service, AvroSerdes avro) {
+        return build(c, service, avro, null);
+    }
+
+    /** @param subjects resolves requests' avro_subject (null: no registry) */
+    public static Topology build(GenstreamConfig c, ModelService service, AvroSerdes avro, AvroSubjects subjects) {
         String prompts = c.get(GenstreamConfig.TOPIC_PROMPTS);
         Serde<PromptRequest> requestSerde = avro.serde(PromptRequest.class);
         PromptValidator validator = new PromptValidator(service.model().tokenizer(), service.chat(), service.alias(),
-                service.contextSize(), service.maxTokensLimit());
+                service.contextSize(), service.maxTokensLimit(), subjects);
         Function<byte[], PromptRequest> decode = bytes -> requestSerde.deserializer().deserialize(prompts, bytes);
 
         StreamsBuilder b = new StreamsBuilder();
@@ -83,11 +90,17 @@ public final class GenstreamTopology {
         Map<String, KStream<String, SpecificRecord>> out = generated.merge(conversations, Named.as("replies")).split(Named.as("out-"))
                 .branch((k, r) -> r instanceof TokenEvent, Branched.as("tokens"))
                 .branch((k, r) -> r instanceof Completion, Branched.as("completions"))
+                .branch((k, r) -> r instanceof Score, Branched.as("scores"))
+                .branch((k, r) -> r instanceof StructuredOutput, Branched.as("structured"))
                 .defaultBranch(Branched.as("dlq"));
         out.get("out-tokens").mapValues(r -> (TokenEvent) r, Named.as("as-token"))
                 .to(c.get(GenstreamConfig.TOPIC_TOKENS), Produced.with(Serdes.String(), avro.serde(TokenEvent.class)).withName("tokens"));
         out.get("out-completions").mapValues(r -> (Completion) r, Named.as("as-completion"))
                 .to(c.get(GenstreamConfig.TOPIC_COMPLETIONS), Produced.with(Serdes.String(), avro.serde(Completion.class)).withName("completions"));
+        out.get("out-scores").mapValues(r -> (Score) r, Named.as("as-score"))
+                .to(c.get(GenstreamConfig.TOPIC_SCORES), Produced.with(Serdes.String(), avro.serde(Score.class)).withName("scores"));
+        out.get("out-structured").mapValues(r -> ((StructuredOutput) r).wire(), Named.as("as-structured"))
+                .to(c.get(GenstreamConfig.TOPIC_STRUCTURED), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("structured"));
         toDlq(out.get("out-dlq"), c, avro, "dlq-generation");
         return b.build();
     }

@@ -48,6 +48,7 @@ public final class Replies {
                 .setMetadata(r.getMetadata())
                 .setCompletedAt(Instant.now())
                 .setTokenIds(java.util.Arrays.stream(tokens).boxed().toList())
+                .setIncomplete(h.finishReason() == dev.genstream.engine.generate.FinishReason.LENGTH)
                 .build();
     }
 

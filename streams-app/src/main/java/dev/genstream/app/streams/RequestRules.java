@@ -6,6 +6,7 @@ import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.GenerationParams;
 import dev.genstream.schemas.HistoryMode;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.RequestKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +38,8 @@ public final class RequestRules {
             return v; // nothing is generated: prompt, messages and params do not matter
         } else if (serverHistory && hasPrompt) {
             v.add(invalid("prompt", "is set with history_mode server; send the new turn as messages"));
+        } else if (serverHistory && (r.getKind() != RequestKind.generate || r.getAvroSubject() != null)) {
+            v.add(invalid(r.getAvroSubject() != null ? "avro_subject" : "kind", "is not supported with history_mode server"));
         } else if (hasPrompt && hasMessages) {
             v.add(new Violation(ErrorCode.INVALID_PARAMS, "messages", "is set together with prompt; set one of them"));
         } else if (!hasPrompt && !hasMessages) {

@@ -34,6 +34,15 @@ class ConversationRulesTest {
     }
 
     @Test
+    void serverHistoryGeneratesOnly() {
+        PromptRequest.Builder turn = base().setHistoryMode(HistoryMode.server).setConversationId("c");
+        assertThat(RequestRules.check(turn.setKind(dev.genstream.schemas.RequestKind.score).build(), 2048))
+                .extracting(RequestRules.Violation::field).containsExactly("kind");
+        assertThat(RequestRules.check(base().setHistoryMode(HistoryMode.server).setConversationId("c").setAvroSubject("s").build(), 2048))
+                .extracting(RequestRules.Violation::field).containsExactly("avro_subject");
+    }
+
+    @Test
     void endConversationNeedsOnlyItsIds() {
         PromptRequest end = PromptRequest.newBuilder().setRequestId("e").setConversationId("c").setEndConversation(true)
                 .setCreatedAt(Instant.EPOCH).build();
