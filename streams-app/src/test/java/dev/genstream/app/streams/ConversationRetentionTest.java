@@ -90,6 +90,9 @@ class ConversationRetentionTest extends KafkaTestBase {
                 assertThat(out.completionsOf(t.getRequestId()).get(0).getUsage().getPromptTokens() + maxTokens)
                         .as(t.getRequestId()).isLessThanOrEqualTo(ctx);
             }
+            // Turn 3 waited behind turns 0-2: that wait is its queue time.
+            assertThat(out.completionsOf("long-3").get(0).getTimings().getQueueMs())
+                    .isGreaterThanOrEqualTo(out.completionsOf("long-0").get(0).getTimings().getDecodeMs());
             List<ChatMessage> stored = ConversationStores.histories(c).get("long").messages();
             assertThat(stored.get(0)).isEqualTo(turns.get(0).getMessages().get(0));
             assertThat(stored.stream().filter(m -> m.getRole().equals("user")).count()).as("turns dropped").isLessThan(4);

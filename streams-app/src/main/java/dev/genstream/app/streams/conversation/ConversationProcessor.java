@@ -8,8 +8,10 @@ import dev.genstream.app.streams.PromptValidator;
 import dev.genstream.app.streams.Replies;
 import dev.genstream.engine.generate.GenerationHandle;
 import dev.genstream.engine.generate.TokenOutput;
+import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.Timings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +45,8 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
     private KeyValueStore<String, History> histories;
     private KeyValueStore<String, TurnQueue> queues;
 
-    private record Running(GenerationHandle handle, ContextFit.Fitted fitted) {}
+    /** A generating head turn; {@code waitedMs}: how long it queued behind earlier turns in this instance. */
+    private record Running(GenerationHandle handle, ContextFit.Fitted fitted, long waitedMs) {}
 
     public ConversationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long ttlMs) {
         this.service = service;
@@ -61,7 +64,7 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
         try (KeyValueIterator<String, TurnQueue> it = queues.all()) {
             it.forEachRemaining(kv -> waiting.add(kv.key));
         }
-        waiting.forEach(this::advance); // resumes each head after its committed tokens
+        waiting.forEach(c -> advance(c, false)); // resumes each head after its committed tokens
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::deliver);
         long scan = Math.max(punctuateEvery.toMillis(), Math.min(ttlMs / 2, 60_000));
         context.schedule(Duration.ofMillis(scan), PunctuationType.WALL_CLOCK_TIME, this::expire);
@@ -82,11 +85,11 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
         }
         Progress turn = new Progress(r, origin, new int[0], System.currentTimeMillis());
         queues.put(conversation, q == null ? new TurnQueue(List.of(turn)) : q.with(turn));
-        if (q == null) advance(conversation);
+        if (q == null) advance(conversation, true);
     }
 
     /** Starts the conversation's head turn, applying end requests and failing unservable turns on the way. */
-    private void advance(String conversation) {
+    private void advance(String conversation, boolean fresh) {
         for (TurnQueue q = queues.get(conversation); q != null; q = queues.get(conversation)) {
             Progress head = q.head();
             PromptRequest r = head.request();
@@ -97,8 +100,9 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
                 try {
                     ContextFit.Fitted f = ContextFit.fit(validator, h == null ? List.of() : h.messages(), r);
                     PromptValidator.Accepted a = f.accepted();
+                    long waited = fresh ? Math.max(0, System.currentTimeMillis() - head.arrivedAt()) : 0;
                     running.put(conversation, new Running(
-                            service.scheduler().submit(r.getRequestId(), a.promptIds(), a.params(), head.tokens()), f));
+                            service.scheduler().submit(r.getRequestId(), a.promptIds(), a.params(), head.tokens()), f, waited));
                     return;
                 } catch (PromptValidator.Rejected e) {
                     forward(r.getRequestId(), DeadLetters.of(head.origin(), e.code(), e.getMessage(), r.getRequestId()));
@@ -134,7 +138,11 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
             int[] ids = outs.stream().mapToInt(TokenOutput::tokenId).toArray();
             p = p.withTokens(ids);
             if (done) {
-                forward(r.getRequestId(), Replies.completion(service, r, p.tokens(), h, f.accepted()));
+                Completion c = Replies.completion(service, r, p.tokens(), h, f.accepted());
+                Timings t = c.getTimings(); // the wait behind earlier turns counts as queueing
+                t.setQueueMs(t.getQueueMs() + e.getValue().waitedMs());
+                t.setTimeToFirstTokenMs(t.getTimeToFirstTokenMs() + e.getValue().waitedMs());
+                forward(r.getRequestId(), c);
                 History before = histories.get(conversation);
                 histories.put(conversation, (before == null ? History.empty() : before)
                         .after(f.kept(), r.getMessages(), h.text(), r.getRequestId(), System.currentTimeMillis()));
@@ -150,7 +158,7 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
         for (String conversation : finished) {
             running.remove(conversation);
             pop(conversation, queues.get(conversation));
-            advance(conversation);
+            advance(conversation, true);
         }
     }
 
