@@ -41,7 +41,7 @@ class SchemaConventionsTest {
     void fieldNamesAreTheAgreedOnes() {
         assertThat(names(PromptRequest.SCHEMA$)).containsExactly("request_id", "conversation_id", "prompt",
                 "messages", "model", "params", "metadata", "created_at", "response_format", "json_schema", "grammar",
-                "kind", "continuation", "avro_subject");
+                "kind", "continuation", "avro_subject", "history_mode", "end_conversation");
         assertThat(names(GenerationParams.SCHEMA$)).containsExactly("max_tokens", "temperature", "top_k", "top_p",
                 "min_p", "repetition_penalty", "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs",
                 "emit_tokens");
@@ -104,6 +104,8 @@ class SchemaConventionsTest {
         assertThat(r.getMetadata()).isEmpty();
         assertThat(r.getResponseFormat()).isEqualTo(ResponseFormat.text);
         assertThat(r.getKind()).isEqualTo(RequestKind.generate);
+        assertThat(r.getHistoryMode()).hasToString("client");
+        assertThat(r.getEndConversation()).isFalse();
     }
 
     private static List<String> names(Schema record) {

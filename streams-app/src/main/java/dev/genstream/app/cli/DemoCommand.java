@@ -34,9 +34,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The whole service on one machine: an embedded KRaft broker, an in-process schema registry, the streaming app
- * on the bundled model, and a handful of prompts. Token events are printed live as they are committed.
+ * on the bundled model, and a handful of prompts. Token events are printed live as they are committed. Then one
+ * multi-turn conversation kept by the service (see {@link DemoConversation}).
  */
-@Command(name = "demo", description = "Run the service on an embedded Kafka broker and registry with sample prompts, printing tokens live.")
+@Command(name = "demo", description = "Run the service on an embedded Kafka broker and registry with sample prompts, printing tokens live, then one multi-turn conversation.")
 public final class DemoCommand implements Callable<Integer> {
     record Sample(String id, String prompt, float temperature, Long seed) {}
 
@@ -103,6 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
                     return 0;
                 }
                 double kafkaRate = run(c, out);
+                DemoConversation.run(c, Math.min(maxTokens, 32), out);
                 if (compareEngine) {
                     app.close();
                     double engineRate = engineAlone(c);

@@ -6,10 +6,10 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /** Builds dead letters: the original record's coordinates and bytes, a code, and a reason a person can act on. */
-final class DeadLetters {
+public final class DeadLetters {
     private DeadLetters() {}
 
-    static DeadLetter of(Origin o, ErrorCode code, String reason, String requestId) {
+    public static DeadLetter of(Origin o, ErrorCode code, String reason, String requestId) {
         return DeadLetter.newBuilder()
                 .setTopic(o.topic())
                 .setPartition(o.partition())

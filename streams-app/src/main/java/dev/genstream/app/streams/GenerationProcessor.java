@@ -6,17 +6,11 @@ import dev.genstream.engine.generate.Scorer;
 import dev.genstream.engine.generate.TokenOutput;
 import dev.genstream.engine.sampling.TokenLogprob;
 import dev.genstream.engine.tokenizer.Tokenizer;
-import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.ErrorCode;
-import dev.genstream.schemas.FinishReason;
 import dev.genstream.schemas.PromptRequest;
 import dev.genstream.schemas.Score;
 import dev.genstream.schemas.ScoredAlternative;
 import dev.genstream.schemas.ScoredToken;
-import dev.genstream.schemas.Timings;
-import dev.genstream.schemas.TokenEvent;
-import dev.genstream.schemas.TopLogprob;
-import dev.genstream.schemas.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,14 +127,14 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
             if (outs.isEmpty() && !finished && failure == null) continue;
             Progress p = progress.get(id);
             if (e.getValue().accepted().emitTokens()) {
-                for (TokenOutput t : outs) forward(id, tokenEvent(id, t, tokenizer));
+                for (TokenOutput t : outs) forward(id, Replies.tokenEvent(id, t, tokenizer));
             }
             int[] ids = new int[outs.size()];
             for (int i = 0; i < ids.length; i++) ids[i] = outs.get(i).tokenId();
             p = p.withTokens(ids);
             if (finished) {
                 structured(id, p, h, e.getValue().accepted());
-                forward(id, completion(id, p, h, e.getValue().accepted()));
+                forward(id, Replies.completion(service, p.request(), p.tokens(), h, e.getValue().accepted()));
                 complete(id, now);
                 it.remove();
             } else if (failure != null) {
@@ -187,39 +181,6 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
         context.forward(new Record<>(key, value, System.currentTimeMillis()));
     }
 
-    private static TokenEvent tokenEvent(String id, TokenOutput t, Tokenizer tokenizer) {
-        List<TopLogprob> top = null;
-        if (!t.topLogprobs().isEmpty()) {
-            top = new ArrayList<>();
-            for (TokenLogprob tl : t.topLogprobs()) {
-                top.add(new TopLogprob(tl.token(), tokenizer.decode(new int[] {tl.token()}), tl.logprob()));
-            }
-        }
-        return TokenEvent.newBuilder().setRequestId(id).setIndex(t.index()).setTokenId(t.tokenId())
-                .setText(t.text()).setLogprob(t.logprob()).setTopLogprobs(top).build();
-    }
-
-    private Completion completion(String id, Progress p, GenerationHandle h, PromptValidator.Accepted a) {
-        PromptRequest r = p.request();
-        GenerationHandle.Timings t = h.timings();
-        return Completion.newBuilder()
-                .setRequestId(id)
-                .setConversationId(r.getConversationId())
-                .setModel(service.alias())
-                .setModelFingerprint(service.fingerprint())
-                .setSeed(a.seed())
-                .setText(h.text())
-                .setFinishReason(FinishReason.valueOf(h.finishReason().wireName()))
-                .setUsage(new Usage(a.promptIds().length, p.tokens().length, Math.min(h.cachedTokens(), a.promptIds().length)))
-                .setTimings(new Timings(ms(t.started() - t.submitted()), ms(t.firstToken() - t.started()),
-                        ms(t.finished() - t.firstToken()), ms(t.firstToken() - t.submitted())))
-                .setMetadata(r.getMetadata())
-                .setCompletedAt(Instant.now())
-                .setTokenIds(java.util.Arrays.stream(p.tokens()).boxed().toList())
-                .setIncomplete(h.finishReason() == dev.genstream.engine.generate.FinishReason.LENGTH)
-                .build();
-    }
-
     private Score score(String id, PromptRequest r, Scorer.Score s, PromptValidator.Accepted a, Tokenizer tokenizer) {
         List<ScoredToken> tokens = new ArrayList<>(s.tokenCount());
         for (Scorer.TokenScore t : s.tokens()) {
@@ -243,10 +204,6 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
                 .setMetadata(r.getMetadata())
                 .setScoredAt(Instant.now())
                 .build();
-    }
-
-    private static long ms(long nanos) {
-        return Math.max(0, nanos / 1_000_000);
     }
 
     @Override

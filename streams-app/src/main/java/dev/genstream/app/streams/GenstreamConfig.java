@@ -44,6 +44,7 @@ public final class GenstreamConfig {
     public static final String MAX_TOKENS_LIMIT = "genstream.max.tokens.limit";
     public static final String PUNCTUATE_MS = "genstream.punctuate.interval.ms";
     public static final String DEDUP_RETENTION_MS = "genstream.dedup.retention.ms";
+    public static final String CONVERSATION_TTL_MS = "genstream.conversation.ttl.ms";
     /** A Jinja chat template file for models whose GGUF carries none (or to replace theirs). */
     public static final String CHAT_TEMPLATE_FILE = "genstream.chat.template.file";
     public static final String GATEWAY_HOST = "genstream.gateway.host";
@@ -75,6 +76,7 @@ public final class GenstreamConfig {
             Map.entry(MAX_TOKENS_LIMIT, "2048"),
             Map.entry(PUNCTUATE_MS, "50"),
             Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000)),
+            Map.entry(CONVERSATION_TTL_MS, Long.toString(24L * 3600 * 1000)),
             // Kafka Streams: exactly-once, and timeouts sized to the gap between commits, not to a generation
             // (generation never blocks the stream thread; progress commits every commit.interval.ms).
             Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "genstream"),

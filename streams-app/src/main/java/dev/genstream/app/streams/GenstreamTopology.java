@@ -1,8 +1,12 @@
 package dev.genstream.app.streams;
 
+import dev.genstream.app.streams.conversation.ConversationProcessor;
+import dev.genstream.app.streams.conversation.History;
+import dev.genstream.app.streams.conversation.TurnQueue;
 import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.DeadLetter;
 import dev.genstream.schemas.ErrorCode;
+import dev.genstream.schemas.HistoryMode;
 import dev.genstream.schemas.PromptRequest;
 import dev.genstream.schemas.Score;
 import dev.genstream.schemas.TokenEvent;
@@ -26,6 +30,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * prompts → validate → (bad → dlq) → repartition by request_id → generate or score → tokens / completions /
  * scores / structured (records of a request's avro_subject, already in the wire format) (/ dlq).
+ * Server-side conversation turns are repartitioned by conversation_id and answered by {@link ConversationProcessor}.
  */
 public final class GenstreamTopology {
     /** The Avro serdes for each record type, and how to tell a decoding failure's dead-letter code. */
@@ -54,6 +59,10 @@ public final class GenstreamTopology {
                 Serdes.String(), Progress.serde()));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GenerationProcessor.DONE_STORE),
                 Serdes.String(), Serdes.Long()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConversationProcessor.HISTORY_STORE),
+                Serdes.String(), History.serde()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConversationProcessor.QUEUE_STORE),
+                Serdes.String(), TurnQueue.serde()));
 
         KStream<String, SpecificRecord> validated = b.stream(prompts, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("prompts"))
                 .process(() -> new ValidateProcessor(decode, avro::classify, validator), Named.as("validate"));
@@ -62,13 +71,23 @@ public final class GenstreamTopology {
                 .defaultBranch(Branched.as("good"));
         toDlq(v.get("validated-bad"), c, avro, "dlq-invalid");
 
-        KStream<String, SpecificRecord> generated = v.get("validated-good")
+        Map<String, KStream<String, PromptRequest>> good = v.get("validated-good")
                 .mapValues(r -> (PromptRequest) r, Named.as("as-request"))
+                .split(Named.as("mode-"))
+                .branch((k, r) -> r.getHistoryMode() == HistoryMode.server || r.getEndConversation(), Branched.as("conversation"))
+                .defaultBranch(Branched.as("single"));
+        KStream<String, SpecificRecord> conversations = good.get("mode-conversation")
+                .selectKey((k, r) -> r.getConversationId(), Named.as("by-conversation"))
+                .repartition(Repartitioned.with(Serdes.String(), requestSerde).withName("conversation-requests"))
+                .process(() -> new ConversationProcessor(service, validator,
+                                Duration.ofMillis(c.getLong(GenstreamConfig.PUNCTUATE_MS)), c.getLong(GenstreamConfig.CONVERSATION_TTL_MS)),
+                        Named.as("converse"), ConversationProcessor.HISTORY_STORE, ConversationProcessor.QUEUE_STORE);
+        KStream<String, SpecificRecord> generated = good.get("mode-single")
                 .repartition(Repartitioned.with(Serdes.String(), requestSerde).withName("requests"))
                 .process(() -> new GenerationProcessor(service, validator,
                                 Duration.ofMillis(c.getLong(GenstreamConfig.PUNCTUATE_MS)), c.getLong(GenstreamConfig.DEDUP_RETENTION_MS)),
                         Named.as("generate"), GenerationProcessor.PROGRESS_STORE, GenerationProcessor.DONE_STORE);
-        Map<String, KStream<String, SpecificRecord>> out = generated.split(Named.as("out-"))
+        Map<String, KStream<String, SpecificRecord>> out = generated.merge(conversations, Named.as("replies")).split(Named.as("out-"))
                 .branch((k, r) -> r instanceof TokenEvent, Branched.as("tokens"))
                 .branch((k, r) -> r instanceof Completion, Branched.as("completions"))
                 .branch((k, r) -> r instanceof Score, Branched.as("scores"))

@@ -26,7 +26,7 @@ public record Origin(String topic, int partition, long offset, byte[] key, byte[
         if (value != null) h.add(VALUE, value);
     }
 
-    static Origin from(Headers h) {
+    public static Origin from(Headers h) {
         if (h.lastHeader(TOPIC) == null) return new Origin("", -1, -1, null, null);
         return new Origin(new String(h.lastHeader(TOPIC).value(), StandardCharsets.UTF_8),
                 ByteBuffer.wrap(h.lastHeader(PARTITION).value()).getInt(),

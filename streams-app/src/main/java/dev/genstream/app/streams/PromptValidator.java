@@ -86,9 +86,18 @@ public final class PromptValidator {
         this.maxTokensLimit = maxTokensLimit;
     }
 
-    public Accepted validate(PromptRequest r) throws Rejected {
+    /** The model-independent rules only (all an end_conversation request must meet). */
+    public void checkRules(PromptRequest r) throws Rejected {
         List<RequestRules.Violation> broken = RequestRules.check(r, maxTokensLimit);
         if (!broken.isEmpty()) throw new Rejected(broken.get(0).code(), broken.get(0).toString());
+    }
+
+    public int contextSize() {
+        return contextSize;
+    }
+
+    public Accepted validate(PromptRequest r) throws Rejected {
+        checkRules(r);
         if (r.getModel() != null && !r.getModel().equals(alias)) {
             throw new Rejected(ErrorCode.UNKNOWN_MODEL, "unknown model alias '" + r.getModel() + "' (this service runs '" + alias + "')");
         }

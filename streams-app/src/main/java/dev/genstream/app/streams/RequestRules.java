@@ -4,7 +4,9 @@ import dev.genstream.engine.sampling.SamplingParams;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.GenerationParams;
+import dev.genstream.schemas.HistoryMode;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.RequestKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +30,17 @@ public final class RequestRules {
         List<Violation> v = new ArrayList<>();
         if (r.getRequestId() == null || r.getRequestId().isBlank()) v.add(new Violation(ErrorCode.INVALID_PARAMS, "request_id", "is empty"));
         boolean hasPrompt = r.getPrompt() != null, hasMessages = r.getMessages() != null;
-        if (hasPrompt && hasMessages) {
+        boolean serverHistory = r.getHistoryMode() == HistoryMode.server;
+        if ((serverHistory || r.getEndConversation()) && (r.getConversationId() == null || r.getConversationId().isBlank())) {
+            v.add(invalid("conversation_id", "is required with " + (r.getEndConversation() ? "end_conversation" : "history_mode server")));
+        }
+        if (r.getEndConversation()) {
+            return v; // nothing is generated: prompt, messages and params do not matter
+        } else if (serverHistory && hasPrompt) {
+            v.add(invalid("prompt", "is set with history_mode server; send the new turn as messages"));
+        } else if (serverHistory && (r.getKind() != RequestKind.generate || r.getAvroSubject() != null)) {
+            v.add(invalid(r.getAvroSubject() != null ? "avro_subject" : "kind", "is not supported with history_mode server"));
+        } else if (hasPrompt && hasMessages) {
             v.add(new Violation(ErrorCode.INVALID_PARAMS, "messages", "is set together with prompt; set one of them"));
         } else if (!hasPrompt && !hasMessages) {
             v.add(new Violation(ErrorCode.MISSING_PROMPT, "prompt", "is missing: set prompt or messages"));

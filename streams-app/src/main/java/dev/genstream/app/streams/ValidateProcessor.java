@@ -46,9 +46,13 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Speci
             return;
         }
         try {
-            PromptValidator.Accepted a = validator.validate(request);
-            // pin the schema the request was accepted with, so a resumed generation uses the very same one
-            if (a.avro() != null) request.setAvroSubject(a.avro().pinned());
+            if (request.getEndConversation()) {
+                validator.checkRules(request);
+            } else {
+                PromptValidator.Accepted a = validator.validate(request);
+                // pin the schema the request was accepted with, so a resumed generation uses the very same one
+                if (a.avro() != null) request.setAvroSubject(a.avro().pinned());
+            }
         } catch (PromptValidator.Rejected r) {
             context.forward(new Record<>(request.getRequestId(), DeadLetters.of(origin, r.code(), r.getMessage(), request.getRequestId()), record.timestamp()));
             return;

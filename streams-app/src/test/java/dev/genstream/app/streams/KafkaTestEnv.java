@@ -73,13 +73,18 @@ final class KafkaTestEnv {
 
     /** Sends prompt requests (Avro via the registry), keyed by request id; returns where each landed. */
     List<RecordMetadata> send(GenstreamConfig c, List<PromptRequest> requests) throws Exception {
+        return send(c, requests, PromptRequest::getRequestId);
+    }
+
+    /** As above, keyed by {@code key} (e.g. conversation_id, so a conversation's turns keep their order). */
+    List<RecordMetadata> send(GenstreamConfig c, List<PromptRequest> requests, java.util.function.Function<PromptRequest, String> key) throws Exception {
         List<RecordMetadata> where = new ArrayList<>();
         try (var serde = GenstreamSerdes.forClass(PromptRequest.class, c.kafka(), false);
              KafkaProducer<byte[], byte[]> p = producer(c)) {
             String topic = c.get(GenstreamConfig.TOPIC_PROMPTS);
             for (PromptRequest r : requests) {
                 byte[] value = serde.serializer().serialize(topic, r);
-                where.add(p.send(new ProducerRecord<>(topic, r.getRequestId().getBytes(), value)).get());
+                where.add(p.send(new ProducerRecord<>(topic, key.apply(r).getBytes(), value)).get());
             }
         }
         return where;
