@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.GenerationParams;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.ResponseFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +47,6 @@ public record OpenAiRequest(PromptRequest request, boolean chat, boolean stream,
         if (!chat && body.hasNonNull("suffix")) throw ApiError.unsupported("suffix", "suffix is not supported");
         JsonNode bias = body.get("logit_bias");
         if (bias != null && !bias.isNull() && !bias.isEmpty()) throw ApiError.unsupported("logit_bias", "logit_bias is not supported");
-        responseFormat(body.get("response_format"));
         JsonNode modalities = body.get("modalities");
         if (modalities != null && modalities.isArray()) {
             for (JsonNode m : modalities) if (!"text".equals(m.asText())) throw ApiError.unsupported("modalities", "only the text modality is supported");
@@ -59,6 +59,7 @@ public record OpenAiRequest(PromptRequest request, boolean chat, boolean stream,
                     "The model '" + model + "' does not exist; served: " + String.join(", ", models));
         }
         r.setModel(model);
+        responseFormat(body.get("response_format"), r);
         if (chat) r.setMessages(messages(body.get("messages")));
         else r.setPrompt(prompt(body.get("prompt")));
 
@@ -100,13 +101,24 @@ public record OpenAiRequest(PromptRequest request, boolean chat, boolean stream,
         return new OpenAiRequest(r.build(), chat, stream, includeUsage, wantLogprobs ? Math.max(logprobs, 0) : -1);
     }
 
-    private static void responseFormat(JsonNode f) {
+    /**
+     * OpenAI's response_format onto the request's constraint: json_object, or json_schema with its
+     * {@code json_schema.schema}. The service compiles the schema; a keyword it does not support comes back as an
+     * error naming it (its UNSUPPORTED_SCHEMA dead letter), never as output that ignores it.
+     */
+    private static void responseFormat(JsonNode f, PromptRequest.Builder r) {
         if (f == null || f.isNull()) return;
         String type = f.path("type").asText("");
         switch (type) {
             case "text" -> { }
-            case "json_object", "json_schema" -> throw ApiError.unsupported("response_format",
-                    "response_format " + type + " needs constrained decoding, which this service does not have yet");
+            case "json_object" -> r.setResponseFormat(ResponseFormat.json_object);
+            case "json_schema" -> {
+                JsonNode schema = f.path("json_schema").get("schema");
+                if (schema == null || !schema.isObject()) {
+                    throw ApiError.invalid("response_format", "response_format json_schema needs json_schema.schema, a JSON Schema object");
+                }
+                r.setResponseFormat(ResponseFormat.json_schema).setJsonSchema(schema.toString());
+            }
             default -> throw ApiError.invalid("response_format", "unknown response_format type '" + type + "'");
         }
     }

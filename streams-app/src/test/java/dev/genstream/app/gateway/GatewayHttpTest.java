@@ -76,7 +76,7 @@ class GatewayHttpTest {
         String tool = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]";
         assertThat(error(stack.post(gw, "/v1/chat/completions", "k1", "{" + msgs + "," + tool + "}"), 400).get("param").asText()).isEqualTo("tools");
         assertThat(error(stack.post(gw, "/v1/chat/completions", "k1", "{" + msgs + ",\"response_format\":{\"type\":\"json_schema\"}}"), 400)
-                .get("param").asText()).isEqualTo("response_format");
+                .get("message").asText()).contains("needs json_schema.schema");
         assertThat(error(stack.post(gw, "/v1/chat/completions", "k1", "{" + msgs + ",\"response_format\":{\"type\":\"yaml\"}}"), 400)
                 .get("message").asText()).contains("unknown response_format");
         assertThat(error(stack.post(gw, "/v1/chat/completions", "k1", "{" + msgs + ",\"model\":\"gpt-4o\"}"), 404)
@@ -101,6 +101,30 @@ class GatewayHttpTest {
         JsonNode e = error(r, 400);
         assertThat(e.get("code").asText()).isEqualTo("invalid_max_tokens");
         assertThat(r.headers().firstValue("X-Request-Id")).get().asString().startsWith("cmpl-");
+    }
+
+    @Test
+    void responseFormatsConstrainTheAnswer() throws Exception {
+        String msgs = "\"messages\":[{\"role\":\"user\",\"content\":\"Name a king.\"}],\"max_tokens\":60,\"seed\":4";
+        String schema = "{\"type\":\"object\",\"properties\":{\"king\":{\"type\":\"string\",\"maxLength\":20},"
+                + "\"good\":{\"type\":\"boolean\"}},\"required\":[\"king\",\"good\"],\"additionalProperties\":false}";
+        HttpResponse<String> r = stack.post(gw, "/v1/chat/completions", "k1",
+                "{" + msgs + ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"k\",\"schema\":" + schema + "}}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode choice = JSON.readTree(r.body()).get("choices").get(0);
+        assertThat(choice.get("finish_reason").asText()).isEqualTo("stop");
+        JsonNode answer = JSON.readTree(choice.get("message").get("content").asText());
+        assertThat(answer.get("king").isTextual()).isTrue();
+        assertThat(answer.get("good").isBoolean()).isTrue();
+        assertThat(answer.size()).isEqualTo(2);
+        HttpResponse<String> any = stack.post(gw, "/v1/chat/completions", "k1", "{" + msgs + ",\"response_format\":{\"type\":\"json_object\"}}");
+        assertThat(any.statusCode()).as(any.body()).isEqualTo(200);
+        assertThat(JSON.readTree(JSON.readTree(any.body()).get("choices").get(0).get("message").get("content").asText()).isObject()).isTrue();
+        // A keyword the compiler does not support comes back named, not ignored.
+        JsonNode e = error(stack.post(gw, "/v1/chat/completions", "k1", "{" + msgs
+                + ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"k\",\"schema\":{\"type\":\"string\",\"pattern\":\"^a\"}}}}"), 400);
+        assertThat(e.get("code").asText()).isEqualTo("unsupported_schema");
+        assertThat(e.get("message").asText()).contains("pattern");
     }
 
     @Test
