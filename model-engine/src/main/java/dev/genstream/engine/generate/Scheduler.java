@@ -31,7 +31,9 @@ public final class Scheduler implements AutoCloseable {
     private final List<Live> live = new ArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
-    private volatile long steps;
+    private volatile long steps, generated, prefilled, kvBytes;
+    private volatile int liveCount, lastBatch;
+    private volatile SchedulerStats.Listener listener = new SchedulerStats.Listener() {};
 
     private record Live(GenerationHandle handle, Sequence seq) {}
 
@@ -61,6 +63,16 @@ public final class Scheduler implements AutoCloseable {
         return steps;
     }
 
+    /** Counts and sizes for metrics; see {@link SchedulerStats}. */
+    public SchedulerStats stats() {
+        return new SchedulerStats(steps, generated, prefilled, liveCount, incoming.size(), lastBatch, limits.maxBatch(), kvBytes);
+    }
+
+    /** Receives timing events (one listener; a later call replaces it). */
+    public void setListener(SchedulerStats.Listener listener) {
+        this.listener = listener;
+    }
+
     private void run() {
         while (!closed) {
             try {
@@ -73,6 +85,7 @@ public final class Scheduler implements AutoCloseable {
                 LOG.log(Level.SEVERE, "generation step failed; failing " + live.size() + " requests", e);
                 for (Live l : live) l.handle().fail(e);
                 live.clear();
+                liveCount = 0;
             }
         }
     }
@@ -96,6 +109,7 @@ public final class Scheduler implements AutoCloseable {
                     model.transformer().newCache(limits.contextSize()), h.committed());
             h.started();
             live.add(new Live(h, seq));
+            liveCount = live.size();
         } catch (RuntimeException e) {
             h.fail(e);
         }
@@ -122,14 +136,31 @@ public final class Scheduler implements AutoCloseable {
                 stepped.add(l);
             }
         }
+        long start = System.nanoTime();
         float[][] logits = model.transformer().forward(batch);
-        steps++;
+        int sampled = 0;
+        long kv = 0;
         for (int i = 0; i < stepped.size(); i++) {
             Live l = stepped.get(i);
+            // Until its first sample, every row a sequence runs is prompt (or resumed) context.
+            boolean first = l.handle().timings().firstToken() == 0;
+            if (first) prefilled += batch.get(i).tokens().length;
             TokenOutput out = l.seq().accept(logits[i]);
-            if (out != null) l.handle().emit(out, l.seq());
+            if (out != null) {
+                generated++; // counted before the emit publishes a finish, so a drained request is in the count
+                sampled++;
+                l.handle().emit(out, l.seq());
+                if (first) listener.firstToken(System.nanoTime() - l.handle().timings().submitted());
+            }
         }
+        long nanos = System.nanoTime() - start;
+        steps++;
+        lastBatch = stepped.size();
         live.removeIf(l -> l.seq().finished());
+        for (Live l : live) kv += l.seq().kvBytes();
+        kvBytes = kv;
+        listener.stepped(stepped.size(), sampled, nanos);
+        liveCount = live.size();
     }
 
     @Override
