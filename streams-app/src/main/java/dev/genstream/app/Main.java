@@ -9,6 +9,7 @@ import dev.genstream.app.cli.RunCommand;
 import dev.genstream.app.cli.SynthCommand;
 import dev.genstream.app.cli.TailCommand;
 import dev.genstream.app.cli.TokenizeCommand;
+import dev.genstream.app.cli.UpCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 /** The genstream command line. Errors print as one line; GENSTREAM_DEBUG=1 adds the stack trace. */
 @Command(name = "genstream", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class, GenerateCommand.class,
+        subcommands = {UpCommand.class, DemoCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class, GenerateCommand.class,
                 LogitsCommand.class, TokenizeCommand.class, BenchCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -27,7 +27,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GenstreamConfig c = kafka.load();
+        GenstreamConfig c = kafka.connect();
         String topic = c.get(GenstreamConfig.TOPIC_PROMPTS);
         int sent = 0;
         try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)

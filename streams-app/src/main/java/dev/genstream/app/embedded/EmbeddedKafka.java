@@ -45,7 +45,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static EmbeddedKafka start(Path dir, boolean ownsDir) throws Exception {
-        int brokerPort = freePort(), controllerPort = freePort();
+        return start(dir, ownsDir, 0);
+    }
+
+    /**
+     * A broker on this loopback port (0: any free one) with its data under {@code dir}. A folder that already holds
+     * a broker's data is reused as it is (same cluster, topics and offsets), so a restart continues where it stopped.
+     */
+    public static EmbeddedKafka start(Path dir, boolean ownsDir, int port) throws Exception {
+        int brokerPort = port == 0 ? freePort() : port, controllerPort = freePort();
         String logDir = dir.resolve("data").toString();
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -69,6 +77,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
 
+        if (!Files.exists(Path.of(logDir, "meta.properties"))) format(logDir);
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
+        server.startup();
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, ownsDir, "127.0.0.1:" + brokerPort);
+        kafka.awaitReady();
+        return kafka;
+    }
+
+    private static void format(String logDir) throws Exception {
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(1)
@@ -79,11 +96,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .setControllerListenerName("CONTROLLER")
                 .run();
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
-        server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, ownsDir, "127.0.0.1:" + brokerPort);
-        kafka.awaitReady();
-        return kafka;
     }
 
     private void awaitReady() throws Exception {

@@ -36,6 +36,10 @@ public final class GenstreamTopology {
     private GenstreamTopology() {}
 
     public static Topology build(GenstreamConfig c, ModelService service, AvroSerdes avro) {
+        return build(c, service, avro, new DeadLetterCounts());
+    }
+
+    public static Topology build(GenstreamConfig c, ModelService service, AvroSerdes avro, DeadLetterCounts deadLetters) {
         String prompts = c.get(GenstreamConfig.TOPIC_PROMPTS);
         Serde<PromptRequest> requestSerde = avro.serde(PromptRequest.class);
         PromptValidator validator = new PromptValidator(service.model().tokenizer(), service.alias(),
@@ -53,7 +57,7 @@ public final class GenstreamTopology {
         Map<String, KStream<String, SpecificRecord>> v = validated.split(Named.as("validated-"))
                 .branch((k, r) -> r instanceof DeadLetter, Branched.as("bad"))
                 .defaultBranch(Branched.as("good"));
-        toDlq(v.get("validated-bad"), c, avro, "dlq-invalid");
+        toDlq(v.get("validated-bad"), c, avro, "dlq-invalid", deadLetters);
 
         KStream<String, SpecificRecord> generated = v.get("validated-good")
                 .mapValues(r -> (PromptRequest) r, Named.as("as-request"))
@@ -69,12 +73,13 @@ public final class GenstreamTopology {
                 .to(c.get(GenstreamConfig.TOPIC_TOKENS), Produced.with(Serdes.String(), avro.serde(TokenEvent.class)).withName("tokens"));
         out.get("out-completions").mapValues(r -> (Completion) r, Named.as("as-completion"))
                 .to(c.get(GenstreamConfig.TOPIC_COMPLETIONS), Produced.with(Serdes.String(), avro.serde(Completion.class)).withName("completions"));
-        toDlq(out.get("out-dlq"), c, avro, "dlq-generation");
+        toDlq(out.get("out-dlq"), c, avro, "dlq-generation", deadLetters);
         return b.build();
     }
 
-    private static void toDlq(KStream<String, SpecificRecord> s, GenstreamConfig c, AvroSerdes avro, String name) {
+    private static void toDlq(KStream<String, SpecificRecord> s, GenstreamConfig c, AvroSerdes avro, String name, DeadLetterCounts counts) {
         s.mapValues(r -> (DeadLetter) r, Named.as("as-" + name))
+                .peek((k, d) -> counts.count(d), Named.as("count-" + name))
                 .to(c.get(GenstreamConfig.TOPIC_DLQ), Produced.with(Serdes.String(), avro.serde(DeadLetter.class)).withName(name));
     }
 }
