@@ -85,6 +85,9 @@ public final class UpCommand implements Callable<Integer> {
             app = GenstreamApp.start(c);
             http.serve(app);
         }
+        if (!app.awaitRunning(java.time.Duration.ofSeconds(120))) {
+            throw new IllegalStateException("the service did not start (Kafka Streams is " + app.streams().state() + "); see the log above");
+        }
         Map<String, String> addresses = new HashMap<>();
         addresses.put("bootstrap.servers", kafka.bootstrapServers());
         addresses.put("schema.registry.url", registry.url());

@@ -50,7 +50,7 @@ final class ServiceMeters implements AutoCloseable {
                 if (sampled > 0) perToken.record(nanos, TimeUnit.NANOSECONDS);
             }
         });
-        Gauge.builder("genstream.model.loaded", app, a -> 1).tag("model", app.service().alias())
+        Gauge.builder("genstream.model.loaded", app, a -> 1).description("The model this instance serves (1 once loaded)").tag("model", app.service().alias())
                 .tag("fingerprint", app.service().fingerprint().substring(0, 12)).register(registry);
         streamsMetrics = new KafkaStreamsMetrics(app.streams());
         streamsMetrics.bindTo(registry);
