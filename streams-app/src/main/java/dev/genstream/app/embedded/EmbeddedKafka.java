@@ -31,6 +31,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dir;
     private final boolean ownsDir;
     private final String bootstrap;
+    private boolean closed;
 
     private EmbeddedKafka(KafkaRaftServer server, Path dir, boolean ownsDir, String bootstrap) {
         this.server = server;
@@ -117,7 +118,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         server.shutdown();
         server.awaitShutdown();
         if (ownsDir) {
