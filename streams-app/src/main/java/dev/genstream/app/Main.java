@@ -6,6 +6,7 @@ import dev.genstream.app.cli.GenerateCommand;
 import dev.genstream.app.cli.LogitsCommand;
 import dev.genstream.app.cli.ProduceCommand;
 import dev.genstream.app.cli.RunCommand;
+import dev.genstream.app.cli.SchemasCommand;
 import dev.genstream.app.cli.SynthCommand;
 import dev.genstream.app.cli.TailCommand;
 import dev.genstream.app.cli.TokenizeCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "genstream", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "genstream 0.1.0",
         description = "Kafka stream-processing generation service with an in-process decoder.",
         subcommands = {UpCommand.class, DemoCommand.class, RunCommand.class, ProduceCommand.class, TailCommand.class, GenerateCommand.class,
-                LogitsCommand.class, TokenizeCommand.class, BenchCommand.class, SynthCommand.class, CommandLine.HelpCommand.class})
+                LogitsCommand.class, TokenizeCommand.class, BenchCommand.class, SynthCommand.class, SchemasCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

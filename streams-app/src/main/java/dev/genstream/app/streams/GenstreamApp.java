@@ -1,5 +1,10 @@
 package dev.genstream.app.streams;
 
+import dev.genstream.app.registry.RegistryConfig;
+import dev.genstream.app.registry.SchemaRegistryClient;
+import dev.genstream.app.registry.SchemaRegistryException;
+import dev.genstream.app.registry.WireFormat;
+import dev.genstream.schemas.PromptRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +41,7 @@ public final class GenstreamApp implements AutoCloseable {
 
     public static GenstreamApp start(GenstreamConfig c) throws Exception {
         if (c.getBool(GenstreamConfig.TOPICS_CREATE)) createTopics(c);
+        registerInputSchema(c);
         ModelService service = ModelService.fromConfig(c);
         try {
             DeadLetterCounts deadLetters = new DeadLetterCounts();
@@ -54,6 +60,21 @@ public final class GenstreamApp implements AutoCloseable {
         } catch (RuntimeException e) {
             service.close();
             throw e;
+        }
+    }
+
+    /**
+     * Registers the prompts topic's value schema up front, so producers configured with {@code use.latest.version}
+     * (and no auto-registration) work before the first Java producer has sent anything.
+     */
+    static void registerInputSchema(GenstreamConfig c) {
+        String subject = WireFormat.subject(c.get(GenstreamConfig.TOPIC_PROMPTS), false);
+        if (!RegistryConfig.from(c.kafka()).autoRegisterSchemas()) return;
+        try (SchemaRegistryClient client = SchemaRegistryClient.fromConfig(c.kafka())) {
+            client.register(subject, PromptRequest.getClassSchema());
+        } catch (SchemaRegistryException e) {
+            LOG.warning("could not register " + subject + " (" + e.getMessage() + "); producers that use the latest "
+                    + "version must wait for it to be registered");
         }
     }
 

@@ -39,6 +39,7 @@ public final class GenstreamConfig {
     public static final String SHUTDOWN_TIMEOUT_MS = "genstream.shutdown.timeout.ms";
     public static final String SHUTDOWN_LEAVE_GROUP = "genstream.shutdown.leave.group";
     public static final String STATIC_MEMBERSHIP = "genstream.static.membership";
+    public static final String OUTPUT_KEY_FORMAT = "genstream.output.key.format";
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(MODEL_ALIAS, "kjv-llama-6m"),
@@ -59,6 +60,7 @@ public final class GenstreamConfig {
             Map.entry(SHUTDOWN_TIMEOUT_MS, "30000"),
             Map.entry(SHUTDOWN_LEAVE_GROUP, "true"),
             Map.entry(STATIC_MEMBERSHIP, "true"),
+            Map.entry(OUTPUT_KEY_FORMAT, "string"),
             // Kafka Streams: exactly-once, and timeouts sized to the gap between commits, not to a generation
             // (generation never blocks the stream thread; progress commits every commit.interval.ms). Failover:
             // a dead member is noticed after the session timeout, and a transaction it left open blocks

@@ -1,5 +1,6 @@
 package dev.genstream.app.streams;
 
+import dev.genstream.app.registry.AvroStringSerde;
 import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.DeadLetter;
 import dev.genstream.schemas.ErrorCode;
@@ -44,6 +45,7 @@ public final class GenstreamTopology {
         Serde<PromptRequest> requestSerde = avro.serde(PromptRequest.class);
         PromptValidator validator = new PromptValidator(service.model().tokenizer(), service.alias(),
                 service.contextSize(), service.maxTokensLimit());
+        Serde<String> outKeys = outputKeys(c);
         Function<byte[], PromptRequest> decode = bytes -> requestSerde.deserializer().deserialize(prompts, bytes);
 
         StreamsBuilder b = new StreamsBuilder();
@@ -57,7 +59,7 @@ public final class GenstreamTopology {
         Map<String, KStream<String, SpecificRecord>> v = validated.split(Named.as("validated-"))
                 .branch((k, r) -> r instanceof DeadLetter, Branched.as("bad"))
                 .defaultBranch(Branched.as("good"));
-        toDlq(v.get("validated-bad"), c, avro, "dlq-invalid", deadLetters);
+        toDlq(v.get("validated-bad"), c, avro, "dlq-invalid", deadLetters, outKeys);
 
         KStream<String, SpecificRecord> generated = v.get("validated-good")
                 .mapValues(r -> (PromptRequest) r, Named.as("as-request"))
@@ -70,16 +72,27 @@ public final class GenstreamTopology {
                 .branch((k, r) -> r instanceof Completion, Branched.as("completions"))
                 .defaultBranch(Branched.as("dlq"));
         out.get("out-tokens").mapValues(r -> (TokenEvent) r, Named.as("as-token"))
-                .to(c.get(GenstreamConfig.TOPIC_TOKENS), Produced.with(Serdes.String(), avro.serde(TokenEvent.class)).withName("tokens"));
+                .to(c.get(GenstreamConfig.TOPIC_TOKENS), Produced.with(outKeys, avro.serde(TokenEvent.class)).withName("tokens"));
         out.get("out-completions").mapValues(r -> (Completion) r, Named.as("as-completion"))
-                .to(c.get(GenstreamConfig.TOPIC_COMPLETIONS), Produced.with(Serdes.String(), avro.serde(Completion.class)).withName("completions"));
-        toDlq(out.get("out-dlq"), c, avro, "dlq-generation", deadLetters);
+                .to(c.get(GenstreamConfig.TOPIC_COMPLETIONS), Produced.with(outKeys, avro.serde(Completion.class)).withName("completions"));
+        toDlq(out.get("out-dlq"), c, avro, "dlq-generation", deadLetters, outKeys);
         return b.build();
     }
 
-    private static void toDlq(KStream<String, SpecificRecord> s, GenstreamConfig c, AvroSerdes avro, String name, DeadLetterCounts counts) {
+    /** Output keys (request ids): plain UTF-8 by default, or Avro strings with the registry header for Avro-keyed consumers. */
+    static Serde<String> outputKeys(GenstreamConfig c) {
+        return switch (c.get(GenstreamConfig.OUTPUT_KEY_FORMAT)) {
+            case "string" -> Serdes.String();
+            case "avro-string" -> new AvroStringSerde(c.kafka(), true);
+            default -> throw new IllegalArgumentException(GenstreamConfig.OUTPUT_KEY_FORMAT + " must be string or avro-string, got '"
+                    + c.get(GenstreamConfig.OUTPUT_KEY_FORMAT) + "'");
+        };
+    }
+
+    private static void toDlq(KStream<String, SpecificRecord> s, GenstreamConfig c, AvroSerdes avro, String name, DeadLetterCounts counts,
+                              Serde<String> keys) {
         s.mapValues(r -> (DeadLetter) r, Named.as("as-" + name))
                 .peek((k, d) -> counts.count(d), Named.as("count-" + name))
-                .to(c.get(GenstreamConfig.TOPIC_DLQ), Produced.with(Serdes.String(), avro.serde(DeadLetter.class)).withName(name));
+                .to(c.get(GenstreamConfig.TOPIC_DLQ), Produced.with(keys, avro.serde(DeadLetter.class)).withName(name));
     }
 }
