@@ -24,6 +24,10 @@ import picocli.CommandLine.Command;
                 LogitsCommand.class, TokenizeCommand.class, BenchCommand.class, SynthCommand.class, SchemasCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        // java.util.logging as one line per record, like the Kafka clients' slf4j lines.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tH:%1$tM:%1$tS.%1$tL %4$s %3$s - %5$s%6$s%n");
+        }
         System.exit(run(args));
     }
 

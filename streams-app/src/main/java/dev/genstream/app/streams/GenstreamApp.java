@@ -54,6 +54,11 @@ public final class GenstreamApp implements AutoCloseable {
             CountDownLatch stopped = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) stopped.countDown();
+                if (now == KafkaStreams.State.REBALANCING && before == KafkaStreams.State.RUNNING) {
+                    LOG.info("rebalancing: partitions are moving between instances; their requests pause and resume from the last commit");
+                } else if (now == KafkaStreams.State.RUNNING && before == KafkaStreams.State.REBALANCING) {
+                    LOG.info("running: the rebalance is over; moved requests resume from their last committed token");
+                }
             });
             streams.start();
             return new GenstreamApp(streams, service, deadLetters, stopped, c);
