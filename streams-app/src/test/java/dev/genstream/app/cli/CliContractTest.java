@@ -44,7 +44,7 @@ class CliContractTest {
 
     @Test
     void everySubcommandExplainsItselfWithHelp() {
-        for (String cmd : List.of("up", "demo", "run", "produce", "tail", "generate", "logits", "tokenize", "bench", "synth")) {
+        for (String cmd : List.of("up", "demo", "run", "produce", "tail", "generate", "logits", "tokenize", "bench", "synth", "schemas")) {
             Run r = run(cmd, "--help");
             assertThat(r.exit()).as(cmd).isZero();
             assertThat(r.out()).as(cmd).startsWith("Usage: genstream " + cmd).contains("--help");
