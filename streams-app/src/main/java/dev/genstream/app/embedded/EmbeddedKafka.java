@@ -76,6 +76,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // A killed producer's open transaction is aborted this soon after its timeout (broker default 10 s), so it
+        // stops blocking read_committed readers of the repartition topic sooner.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
 
         if (!Files.exists(Path.of(logDir, "meta.properties"))) format(logDir);
