@@ -22,8 +22,7 @@ public final class PortableSchema {
     /** The schema's JSON with every {@code avro.java.string} removed. */
     public static String json(Schema schema, boolean pretty) {
         try {
-            JsonNode tree = JSON.readTree(schema.toString());
-            strip(tree);
+            JsonNode tree = strip(JSON.readTree(schema.toString()));
             return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree) : JSON.writeValueAsString(tree);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite schema " + schema.getFullName(), e);
@@ -34,8 +33,15 @@ public final class PortableSchema {
         return new Schema.Parser().parse(json(schema, false));
     }
 
-    private static void strip(JsonNode node) {
-        if (node instanceof ObjectNode o) o.remove(JAVA_STRING);
-        node.forEach(PortableSchema::strip);
+    /** Removes the hint everywhere; a {"type": "string"} left with nothing else becomes plain "string". */
+    private static JsonNode strip(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            o.remove(JAVA_STRING);
+            o.properties().forEach(e -> e.setValue(strip(e.getValue())));
+            if (o.size() == 1 && o.path("type").isTextual()) return o.get("type");
+        } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) a.set(i, strip(a.get(i)));
+        }
+        return node;
     }
 }
