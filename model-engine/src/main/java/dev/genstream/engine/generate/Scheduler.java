@@ -42,7 +42,9 @@ public final class Scheduler implements AutoCloseable {
     private final List<Scoring> scoring = new ArrayList<>();
     private final Thread thread;
     private volatile boolean closed;
-    private volatile long steps;
+    private volatile long steps, generated, prefilled, kvBytes;
+    private volatile int liveCount, lastBatch;
+    private volatile SchedulerStats.Listener listener = new SchedulerStats.Listener() {};
 
     private record Live(GenerationHandle handle, Sequence seq) {}
 
@@ -92,6 +94,16 @@ public final class Scheduler implements AutoCloseable {
         return prefixes == null ? null : prefixes.stats();
     }
 
+    /** Counts and sizes for metrics; see {@link SchedulerStats}. */
+    public SchedulerStats stats() {
+        return new SchedulerStats(steps, generated, prefilled, liveCount, incoming.size(), lastBatch, limits.maxBatch(), kvBytes);
+    }
+
+    /** Receives timing events (one listener; a later call replaces it). */
+    public void setListener(SchedulerStats.Listener listener) {
+        this.listener = listener;
+    }
+
     private void run() {
         while (!closed) {
             try {
@@ -106,6 +118,7 @@ public final class Scheduler implements AutoCloseable {
                 for (Scoring s : scoring) s.handle().fail(e);
                 live.clear();
                 scoring.clear();
+                liveCount = 0;
             }
         }
     }
@@ -144,6 +157,7 @@ public final class Scheduler implements AutoCloseable {
             if (prefixes != null) h.cached(seq.restorePrefix(prefixes));
             h.started();
             live.add(new Live(h, seq));
+            liveCount = live.size();
         } catch (RuntimeException e) {
             h.fail(e);
         }
@@ -180,21 +194,38 @@ public final class Scheduler implements AutoCloseable {
                 scored.add(s);
             }
         }
+        long start = System.nanoTime();
         float[][] logits = model.transformer().forward(batch);
-        steps++;
         TokenOutput[] outs = Sampling.acceptAll(model.parallel(), stepped, Live::seq, logits);
+        int sampled = 0;
+        long kv = 0;
         for (int i = 0; i < stepped.size(); i++) {
             Live l = stepped.get(i);
-            if (outs[i] != null) l.handle().emit(outs[i], l.seq());
-            if (outs[i] != null && prefixes != null) remember(l, outs[i]);
+            // Until its first sample, every row a sequence runs is prompt (or resumed) context.
+            boolean first = l.handle().timings().firstToken() == 0;
+            if (first) prefilled += batch.get(i).tokens().length;
+            if (outs[i] != null) {
+                generated++; // counted before the emit publishes a finish, so a drained request is in the count
+                sampled++;
+                l.handle().emit(outs[i], l.seq());
+                if (first) listener.firstToken(System.nanoTime() - l.handle().timings().submitted());
+                if (prefixes != null) remember(l, outs[i]);
+            }
         }
         for (int i = 0; i < scored.size(); i++) {
             Scoring s = scored.get(i);
             s.seq().accept(logits[stepped.size() + i]);
             if (s.seq().finished()) s.handle().complete(s.seq().result());
         }
+        long nanos = System.nanoTime() - start;
+        steps++;
+        lastBatch = stepped.size();
         live.removeIf(l -> l.seq().finished());
         scoring.removeIf(s -> s.seq().finished());
+        for (Live l : live) kv += l.seq().kvBytes();
+        kvBytes = kv;
+        listener.stepped(stepped.size(), sampled, nanos);
+        liveCount = live.size();
     }
 
     /** Keeps the prompt once prefilled (its first sample), and everything run when it finishes: the next turn's history. */

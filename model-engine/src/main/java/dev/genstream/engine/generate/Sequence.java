@@ -75,6 +75,11 @@ public final class Sequence {
         return new Transformer.Step(cache, n == pending.length ? pending : Arrays.copyOf(pending, n));
     }
 
+    /** Bytes of KV cache this sequence holds. */
+    public long kvBytes() {
+        return cache.bytes();
+    }
+
     /** Tokens still waiting to be run through the model (a prompt not yet fully prefilled, or the last sample). */
     public int pendingTokens() {
         return pending.length;

@@ -121,4 +121,48 @@ class SchedulerTest {
             assertThat(sizeAfter).isLessThan(40);
         }
     }
+
+    @Test
+    void statsCountWhatWasPrefilledAndSampledAndTheListenerHearsEveryFirstTokenAndStep() throws Exception {
+        List<Long> firsts = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicLong sampled = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong maxKv = new java.util.concurrent.atomic.AtomicLong();
+        try (Scheduler s = new Scheduler(model, new Scheduler.Limits(4, 64, 512))) {
+            s.setListener(new SchedulerStats.Listener() {
+                @Override
+                public void firstToken(long nanos) {
+                    firsts.add(nanos);
+                }
+
+                @Override
+                public void stepped(int sequences, int n, long nanos) {
+                    assertThat(sequences).isBetween(1, 4);
+                    assertThat(nanos).isPositive();
+                    sampled.addAndGet(n);
+                    maxKv.accumulateAndGet(s.stats().kvBytes(), Math::max);
+                }
+            });
+            List<GenerationHandle> handles = new ArrayList<>();
+            long promptTokens = 0;
+            for (int i = 0; i < 6; i++) { // more than the batch holds: two wait in the queue
+                int[] prompt = model.tokenizer().encode(PROMPTS[i], true, true);
+                promptTokens += prompt.length;
+                handles.add(s.submit("s" + i, prompt, params(i), new int[0]));
+            }
+            long tokens = 0;
+            for (GenerationHandle h : handles) tokens += drainAll(h).size();
+            for (int i = 0; i < 500 && s.stats().live() > 0; i++) Thread.sleep(10); // the step's bookkeeping ends after its emits
+            SchedulerStats st = s.stats();
+            assertThat(st.generated()).isEqualTo(tokens).isEqualTo(sampled.get());
+            assertThat(st.prefilled()).isEqualTo(promptTokens);
+            assertThat(firsts).hasSize(6).allMatch(n -> n > 0);
+            assertThat(st.steps()).isGreaterThanOrEqualTo(tokens / 4);
+            assertThat(st.maxBatch()).isEqualTo(4);
+            assertThat(st.live()).isZero();
+            assertThat(st.queued()).isZero();
+            assertThat(st.kvBytes()).isZero();
+            assertThat(maxKv.get()).isPositive();
+            assertThat(st.batchOccupancy()).isBetween(0.0, 1.0);
+        }
+    }
 }

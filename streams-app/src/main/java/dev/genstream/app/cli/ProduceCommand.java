@@ -31,7 +31,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GenstreamConfig c = kafka.load();
+        GenstreamConfig c = kafka.connect();
         PromptLines.Result lines;
         try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                 : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {

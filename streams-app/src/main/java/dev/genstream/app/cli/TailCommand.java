@@ -53,7 +53,7 @@ public final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GenstreamConfig c = kafka.load();
+        GenstreamConfig c = kafka.connect();
         Map<String, Object> props = new HashMap<>(c.kafka());
         props.put("group.id", "genstream-tail-" + UUID.randomUUID());
         props.put("isolation.level", "read_committed");

@@ -31,6 +31,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dir;
     private final boolean ownsDir;
     private final String bootstrap;
+    private boolean closed;
 
     private EmbeddedKafka(KafkaRaftServer server, Path dir, boolean ownsDir, String bootstrap) {
         this.server = server;
@@ -45,7 +46,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static EmbeddedKafka start(Path dir, boolean ownsDir) throws Exception {
-        int brokerPort = freePort(), controllerPort = freePort();
+        return start(dir, ownsDir, 0);
+    }
+
+    /**
+     * A broker on this loopback port (0: any free one) with its data under {@code dir}. A folder that already holds
+     * a broker's data is reused as it is (same cluster, topics and offsets), so a restart continues where it stopped.
+     */
+    public static EmbeddedKafka start(Path dir, boolean ownsDir, int port) throws Exception {
+        int brokerPort = port == 0 ? freePort() : port, controllerPort = freePort();
         String logDir = dir.resolve("data").toString();
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -67,8 +76,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // A killed producer's open transaction is aborted this soon after its timeout (broker default 10 s), so it
+        // stops blocking read_committed readers of the repartition topic sooner.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
 
+        if (!Files.exists(Path.of(logDir, "meta.properties"))) format(logDir);
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
+        server.startup();
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, ownsDir, "127.0.0.1:" + brokerPort);
+        kafka.awaitReady();
+        return kafka;
+    }
+
+    private static void format(String logDir) throws Exception {
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(1)
@@ -79,11 +100,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .setControllerListenerName("CONTROLLER")
                 .run();
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
-        server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, ownsDir, "127.0.0.1:" + brokerPort);
-        kafka.awaitReady();
-        return kafka;
     }
 
     private void awaitReady() throws Exception {
@@ -105,7 +121,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         server.shutdown();
         server.awaitShutdown();
         if (ownsDir) {

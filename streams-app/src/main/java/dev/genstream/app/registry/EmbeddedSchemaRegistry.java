@@ -9,6 +9,9 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -26,7 +29,9 @@ import javax.net.ssl.SSLParameters;
 /**
  * An in-process schema registry on 127.0.0.1 for demos and tests on a machine without one. It serves the part of
  * the Confluent REST API that {@link SchemaRegistryClient} uses, keeps everything in memory, and checks
- * compatibility like Confluent (default BACKWARD). Not for production: nothing survives {@link #close()}.
+ * compatibility like Confluent (default BACKWARD). Not for production. State lives in memory, and survives
+ * {@link #close()} only with a {@link #withJournal journal}: each change is appended as a JSON line and replayed
+ * on the next start, so schema ids stay the ids already written into topics.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
@@ -37,6 +42,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private String expectedAuthorization;
     private HttpServer server;
     private ExecutorService executor;
+    private Path journal;
+
+    /** Keep registrations and compatibility settings in this file across restarts (call before {@link #start()}). */
+    public EmbeddedSchemaRegistry withJournal(Path file) {
+        this.journal = file;
+        return this;
+    }
 
     /** Serve HTTPS with this context, optionally demanding a client certificate (call before {@link #start()}). */
     public EmbeddedSchemaRegistry withTls(SSLContext context, boolean requireClientCertificate) {
@@ -53,9 +65,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     public synchronized EmbeddedSchemaRegistry start() {
+        return start(0);
+    }
+
+    /** Starts on this loopback port (0: any free one). */
+    public synchronized EmbeddedSchemaRegistry start(int port) {
         if (server != null) return this;
+        if (journal != null) replay();
         try {
-            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
             if (tls != null) {
                 HttpsServer https = HttpsServer.create(address, 0);
                 https.setHttpsConfigurator(new HttpsConfigurator(tls) {
@@ -131,7 +149,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         String route = method + " " + shape(p);
         return switch (route) {
             case "GET subjects" -> state.subjects();
-            case "POST subjects/*/versions" -> state.register(p.get(1), schema);
+            case "POST subjects/*/versions" -> register(p.get(1), schema);
             case "POST subjects/*" -> state.lookup(p.get(1), schema);
             case "GET subjects/*/versions" -> state.versions(p.get(1));
             case "GET subjects/*/versions/*" -> state.version(p.get(1), p.get(3));
@@ -139,11 +157,59 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             case "POST compatibility/subjects/*/versions/*" -> state.compatible(p.get(2), p.get(4), schema);
             case "GET config" -> state.config(null);
             case "GET config/*" -> state.config(p.get(1));
-            case "PUT config" -> state.setConfig(null, body.path("compatibility").asText(null));
-            case "PUT config/*" -> state.setConfig(p.get(1), body.path("compatibility").asText(null));
+            case "PUT config" -> setConfig(null, body.path("compatibility").asText(null));
+            case "PUT config/*" -> setConfig(p.get(1), body.path("compatibility").asText(null));
             default -> RegistryState.Reply.error(404, 404, "no such endpoint: " + method + " "
                     + exchange.getRequestURI().getPath());
         };
+    }
+
+    private RegistryState.Reply register(String subject, String schema) {
+        synchronized (state) {
+            boolean known = schema != null && state.lookup(subject, schema).status() == 200;
+            RegistryState.Reply r = state.register(subject, schema);
+            if (r.status() == 200 && !known) append(RegistryState.object("op", "register", "subject", subject, "schema", schema));
+            return r;
+        }
+    }
+
+    private RegistryState.Reply setConfig(String subject, String level) {
+        synchronized (state) {
+            RegistryState.Reply r = state.setConfig(subject, level);
+            if (r.status() == 200) append(RegistryState.object("op", "config", "subject", subject, "level", level));
+            return r;
+        }
+    }
+
+    private void append(Object change) {
+        if (journal == null) return;
+        try {
+            Files.writeString(journal, json.writeValueAsString(change) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the registry journal " + journal, e);
+        }
+    }
+
+    /** Re-applies the journal's changes in order; ids come out as before because they are assigned in order. */
+    private void replay() {
+        try {
+            if (journal.getParent() != null) Files.createDirectories(journal.getParent());
+            if (!Files.exists(journal)) return;
+            for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                JsonNode change = json.readTree(line);
+                String subject = change.path("subject").isNull() ? null : change.path("subject").asText(null);
+                RegistryState.Reply r = switch (change.path("op").asText()) {
+                    case "register" -> state.register(subject, change.path("schema").asText());
+                    case "config" -> state.setConfig(subject, change.path("level").asText());
+                    default -> RegistryState.Reply.error(500, 500, "unknown change " + line);
+                };
+                if (r.status() != 200) throw new IllegalStateException("registry journal " + journal + " does not replay: " + line);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the registry journal " + journal, e);
+        }
     }
 
     private JsonNode readBody(HttpExchange exchange) throws IOException {

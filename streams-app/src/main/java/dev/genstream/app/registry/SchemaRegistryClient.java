@@ -117,7 +117,8 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
     private static Map<String, String> body(Schema schema) {
         // schemaType is left out: AVRO is the default everywhere, and old registries reject the field.
-        return Map.of("schema", schema.toString());
+        // Java-only string hints are left out too, so other languages' producers match the same version.
+        return Map.of("schema", PortableSchema.json(schema, false));
     }
 
     private static Schema parse(JsonNode answer, String what) {

@@ -1,5 +1,10 @@
 package dev.genstream.app.streams;
 
+import dev.genstream.app.registry.RegistryConfig;
+import dev.genstream.app.registry.SchemaRegistryClient;
+import dev.genstream.app.registry.SchemaRegistryException;
+import dev.genstream.app.registry.WireFormat;
+import dev.genstream.schemas.PromptRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,21 +24,29 @@ public final class GenstreamApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final ModelService service;
+    private final DeadLetterCounts deadLetters;
     private final CountDownLatch stopped;
+    private final Duration shutdownTimeout;
+    private final boolean leaveGroup;
     private boolean closed;
 
-    private GenstreamApp(KafkaStreams streams, ModelService service, CountDownLatch stopped) {
+    private GenstreamApp(KafkaStreams streams, ModelService service, DeadLetterCounts deadLetters, CountDownLatch stopped, GenstreamConfig c) {
         this.streams = streams;
         this.service = service;
+        this.deadLetters = deadLetters;
         this.stopped = stopped;
+        this.shutdownTimeout = Duration.ofMillis(c.getLong(GenstreamConfig.SHUTDOWN_TIMEOUT_MS));
+        this.leaveGroup = c.getBool(GenstreamConfig.SHUTDOWN_LEAVE_GROUP);
     }
 
     public static GenstreamApp start(GenstreamConfig c) throws Exception {
         if (c.getBool(GenstreamConfig.TOPICS_CREATE)) createTopics(c);
+        registerInputSchema(c);
         ModelService service = ModelService.fromConfig(c);
         try {
+            DeadLetterCounts deadLetters = new DeadLetterCounts();
             var topology = GenstreamTopology.build(c, service, new RegistryAvroSerdes(c.kafka()),
-                    AvroSubjects.of(dev.genstream.app.registry.SchemaRegistryClient.fromConfig(c.kafka())));
+                    AvroSubjects.of(dev.genstream.app.registry.SchemaRegistryClient.fromConfig(c.kafka())), deadLetters);
             KafkaStreams streams = new KafkaStreams(topology, c.streamsProperties());
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.severe("stream thread failed: " + e);
@@ -42,12 +55,32 @@ public final class GenstreamApp implements AutoCloseable {
             CountDownLatch stopped = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) stopped.countDown();
+                if (now == KafkaStreams.State.REBALANCING && before == KafkaStreams.State.RUNNING) {
+                    LOG.info("rebalancing: partitions are moving between instances; their requests pause and resume from the last commit");
+                } else if (now == KafkaStreams.State.RUNNING && before == KafkaStreams.State.REBALANCING) {
+                    LOG.info("running: the rebalance is over; moved requests resume from their last committed token");
+                }
             });
             streams.start();
-            return new GenstreamApp(streams, service, stopped);
+            return new GenstreamApp(streams, service, deadLetters, stopped, c);
         } catch (RuntimeException e) {
             service.close();
             throw e;
+        }
+    }
+
+    /**
+     * Registers the prompts topic's value schema up front, so producers configured with {@code use.latest.version}
+     * (and no auto-registration) work before the first Java producer has sent anything.
+     */
+    static void registerInputSchema(GenstreamConfig c) {
+        String subject = WireFormat.subject(c.get(GenstreamConfig.TOPIC_PROMPTS), false);
+        if (!RegistryConfig.from(c.kafka()).autoRegisterSchemas()) return;
+        try (SchemaRegistryClient client = SchemaRegistryClient.fromConfig(c.kafka())) {
+            client.register(subject, PromptRequest.getClassSchema());
+        } catch (SchemaRegistryException e) {
+            LOG.warning("could not register " + subject + " (" + e.getMessage() + "); producers that use the latest "
+                    + "version must wait for it to be registered");
         }
     }
 
@@ -81,6 +114,10 @@ public final class GenstreamApp implements AutoCloseable {
         return service;
     }
 
+    public DeadLetterCounts deadLetters() {
+        return deadLetters;
+    }
+
     /** Blocks until the streams client has stopped (closed or failed). */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
@@ -98,11 +135,25 @@ public final class GenstreamApp implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Stops within {@code genstream.shutdown.timeout.ms}, even with the broker gone: Kafka Streams gets the budget
+     * less a little for the scheduler. With {@code genstream.shutdown.leave.group} (default) the instance leaves
+     * the group, static member or not, so its partitions move at once (scale-in); false keeps the membership for
+     * a restart that returns within the session timeout (a rolling restart).
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        streams.close(Duration.ofSeconds(30));
+        long t0 = System.nanoTime();
+        Duration forStreams = shutdownTimeout.minus(Duration.ofSeconds(2));
+        if (forStreams.isNegative()) forStreams = shutdownTimeout.dividedBy(2);
+        boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(forStreams).leaveGroup(leaveGroup));
         service.close();
+        if (!clean) {
+            LOG.warning(String.format("Kafka Streams did not close within %d ms (is the broker reachable?); stopped anyway, "
+                    + "uncommitted work resumes from the last commit on the next start", forStreams.toMillis()));
+        }
+        LOG.fine(() -> String.format("closed in %d ms", (System.nanoTime() - t0) / 1_000_000));
     }
 }

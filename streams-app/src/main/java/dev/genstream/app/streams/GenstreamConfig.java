@@ -57,6 +57,13 @@ public final class GenstreamConfig {
     public static final String GATEWAY_INSTANCE = "genstream.gateway.instance";
     public static final String GATEWAY_INSTANCES = "genstream.gateway.instances";
     public static final String GATEWAY_TIMEOUT_MS = "genstream.gateway.timeout.ms";
+    public static final String HTTP_PORT = "genstream.http.port";
+    public static final String HTTP_HOST = "genstream.http.host";
+    public static final String STARTUP_TIMEOUT_MS = "genstream.startup.timeout.ms";
+    public static final String SHUTDOWN_TIMEOUT_MS = "genstream.shutdown.timeout.ms";
+    public static final String SHUTDOWN_LEAVE_GROUP = "genstream.shutdown.leave.group";
+    public static final String STATIC_MEMBERSHIP = "genstream.static.membership";
+    public static final String OUTPUT_KEY_FORMAT = "genstream.output.key.format";
 
     private static final Set<String> KNOWN = known();
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -77,12 +84,23 @@ public final class GenstreamConfig {
             Map.entry(PUNCTUATE_MS, "50"),
             Map.entry(DEDUP_RETENTION_MS, Long.toString(7L * 24 * 3600 * 1000)),
             Map.entry(CONVERSATION_TTL_MS, Long.toString(24L * 3600 * 1000)),
+            Map.entry(HTTP_HOST, "0.0.0.0"),
+            Map.entry(STARTUP_TIMEOUT_MS, "15000"),
+            Map.entry(SHUTDOWN_TIMEOUT_MS, "30000"),
+            Map.entry(SHUTDOWN_LEAVE_GROUP, "true"),
+            Map.entry(STATIC_MEMBERSHIP, "true"),
+            Map.entry(OUTPUT_KEY_FORMAT, "string"),
             // Kafka Streams: exactly-once, and timeouts sized to the gap between commits, not to a generation
-            // (generation never blocks the stream thread; progress commits every commit.interval.ms).
+            // (generation never blocks the stream thread; progress commits every commit.interval.ms). Failover:
+            // a dead member is noticed after the session timeout, and a transaction it left open blocks
+            // read_committed readers until the transaction timeout; commits every 100 ms leave room for both to
+            // be ~10 s (the README's Operations section has the trade-offs).
             Map.entry(StreamsConfig.APPLICATION_ID_CONFIG, "genstream"),
             Map.entry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2),
             Map.entry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"),
-            Map.entry("producer.transaction.timeout.ms", "60000"),
+            Map.entry("producer.transaction.timeout.ms", "10000"),
+            Map.entry("consumer.session.timeout.ms", "10000"),
+            Map.entry("consumer.heartbeat.interval.ms", "2500"),
             Map.entry("consumer.max.poll.interval.ms", "300000"),
             Map.entry("schema.registry.url", "http://127.0.0.1:8081"));
 
@@ -104,7 +122,11 @@ public final class GenstreamConfig {
         return of(given, env);
     }
 
-    /** Defaults, then the given keys, then environment overrides. */
+    /**
+     * Defaults, then the given keys, then environment overrides. With static membership on (the default) and no
+     * {@code group.instance.id} given, {@code $HOSTNAME} becomes it, so a restarted pod takes its partitions back
+     * without waiting for its old session to expire.
+     */
     public static GenstreamConfig of(Map<String, String> given, Map<String, String> env) {
         Map<String, String> v = new HashMap<>(DEFAULTS);
         v.putAll(given);
@@ -119,6 +141,12 @@ public final class GenstreamConfig {
                 unknownKey(key, "environment variable " + name, warnings);
             }
         });
+        String host = env.get("HOSTNAME");
+        boolean instanceGiven = v.containsKey("group.instance.id") || v.containsKey("consumer.group.instance.id")
+                || v.containsKey("main.consumer.group.instance.id");
+        if (Boolean.parseBoolean(v.get(STATIC_MEMBERSHIP)) && !instanceGiven && host != null && !host.isBlank()) {
+            v.put("group.instance.id", host.strip());
+        }
         return new GenstreamConfig(v, List.copyOf(warnings));
     }
 

@@ -3,6 +3,7 @@ package dev.genstream.app.streams;
 import dev.genstream.app.streams.conversation.ConversationProcessor;
 import dev.genstream.app.streams.conversation.History;
 import dev.genstream.app.streams.conversation.TurnQueue;
+import dev.genstream.app.registry.AvroStringSerde;
 import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.DeadLetter;
 import dev.genstream.schemas.ErrorCode;
@@ -43,15 +44,19 @@ public final class GenstreamTopology {
     private GenstreamTopology() {}
 
     public static Topology build(GenstreamConfig c, ModelService service, AvroSerdes avro) {
-        return build(c, service, avro, null);
+        return build(c, service, avro, null, new DeadLetterCounts());
     }
 
-    /** @param subjects resolves requests' avro_subject (null: no registry) */
-    public static Topology build(GenstreamConfig c, ModelService service, AvroSerdes avro, AvroSubjects subjects) {
+    /**
+     * @param subjects    resolves requests' avro_subject (null: no registry)
+     * @param deadLetters counts dead letters by code, for the metrics
+     */
+    public static Topology build(GenstreamConfig c, ModelService service, AvroSerdes avro, AvroSubjects subjects, DeadLetterCounts deadLetters) {
         String prompts = c.get(GenstreamConfig.TOPIC_PROMPTS);
         Serde<PromptRequest> requestSerde = avro.serde(PromptRequest.class);
         PromptValidator validator = new PromptValidator(service.model().tokenizer(), service.chat(), service.alias(),
                 service.contextSize(), service.maxTokensLimit(), subjects);
+        Serde<String> outKeys = outputKeys(c);
         Function<byte[], PromptRequest> decode = bytes -> requestSerde.deserializer().deserialize(prompts, bytes);
 
         StreamsBuilder b = new StreamsBuilder();
@@ -69,7 +74,7 @@ public final class GenstreamTopology {
         Map<String, KStream<String, SpecificRecord>> v = validated.split(Named.as("validated-"))
                 .branch((k, r) -> r instanceof DeadLetter, Branched.as("bad"))
                 .defaultBranch(Branched.as("good"));
-        toDlq(v.get("validated-bad"), c, avro, "dlq-invalid");
+        toDlq(v.get("validated-bad"), c, avro, "dlq-invalid", deadLetters, outKeys);
 
         Map<String, KStream<String, PromptRequest>> good = v.get("validated-good")
                 .mapValues(r -> (PromptRequest) r, Named.as("as-request"))
@@ -94,19 +99,31 @@ public final class GenstreamTopology {
                 .branch((k, r) -> r instanceof StructuredOutput, Branched.as("structured"))
                 .defaultBranch(Branched.as("dlq"));
         out.get("out-tokens").mapValues(r -> (TokenEvent) r, Named.as("as-token"))
-                .to(c.get(GenstreamConfig.TOPIC_TOKENS), Produced.with(Serdes.String(), avro.serde(TokenEvent.class)).withName("tokens"));
+                .to(c.get(GenstreamConfig.TOPIC_TOKENS), Produced.with(outKeys, avro.serde(TokenEvent.class)).withName("tokens"));
         out.get("out-completions").mapValues(r -> (Completion) r, Named.as("as-completion"))
-                .to(c.get(GenstreamConfig.TOPIC_COMPLETIONS), Produced.with(Serdes.String(), avro.serde(Completion.class)).withName("completions"));
+                .to(c.get(GenstreamConfig.TOPIC_COMPLETIONS), Produced.with(outKeys, avro.serde(Completion.class)).withName("completions"));
         out.get("out-scores").mapValues(r -> (Score) r, Named.as("as-score"))
-                .to(c.get(GenstreamConfig.TOPIC_SCORES), Produced.with(Serdes.String(), avro.serde(Score.class)).withName("scores"));
+                .to(c.get(GenstreamConfig.TOPIC_SCORES), Produced.with(outKeys, avro.serde(Score.class)).withName("scores"));
         out.get("out-structured").mapValues(r -> ((StructuredOutput) r).wire(), Named.as("as-structured"))
-                .to(c.get(GenstreamConfig.TOPIC_STRUCTURED), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("structured"));
-        toDlq(out.get("out-dlq"), c, avro, "dlq-generation");
+                .to(c.get(GenstreamConfig.TOPIC_STRUCTURED), Produced.with(outKeys, Serdes.ByteArray()).withName("structured"));
+        toDlq(out.get("out-dlq"), c, avro, "dlq-generation", deadLetters, outKeys);
         return b.build();
     }
 
-    private static void toDlq(KStream<String, SpecificRecord> s, GenstreamConfig c, AvroSerdes avro, String name) {
+    /** Output keys (request ids): plain UTF-8 by default, or Avro strings with the registry header for Avro-keyed consumers. */
+    static Serde<String> outputKeys(GenstreamConfig c) {
+        return switch (c.get(GenstreamConfig.OUTPUT_KEY_FORMAT)) {
+            case "string" -> Serdes.String();
+            case "avro-string" -> new AvroStringSerde(c.kafka(), true);
+            default -> throw new IllegalArgumentException(GenstreamConfig.OUTPUT_KEY_FORMAT + " must be string or avro-string, got '"
+                    + c.get(GenstreamConfig.OUTPUT_KEY_FORMAT) + "'");
+        };
+    }
+
+    private static void toDlq(KStream<String, SpecificRecord> s, GenstreamConfig c, AvroSerdes avro, String name, DeadLetterCounts counts,
+                              Serde<String> keys) {
         s.mapValues(r -> (DeadLetter) r, Named.as("as-" + name))
-                .to(c.get(GenstreamConfig.TOPIC_DLQ), Produced.with(Serdes.String(), avro.serde(DeadLetter.class)).withName(name));
+                .peek((k, d) -> counts.count(d), Named.as("count-" + name))
+                .to(c.get(GenstreamConfig.TOPIC_DLQ), Produced.with(keys, avro.serde(DeadLetter.class)).withName(name));
     }
 }

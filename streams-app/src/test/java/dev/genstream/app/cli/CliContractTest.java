@@ -44,8 +44,8 @@ class CliContractTest {
 
     @Test
     void everySubcommandExplainsItselfWithHelp() {
-        for (String cmd : List.of("demo", "run", "produce", "batch", "replay", "tail", "generate", "logits", "tokenize", "detokenize", "bench", "synth",
-                "chat-template", "chat", "perplexity")) {
+        for (String cmd : List.of("up", "demo", "run", "gateway", "produce", "batch", "replay", "tail", "generate", "logits", "tokenize", "detokenize",
+                "bench", "synth", "schemas", "chat-template", "chat", "perplexity")) {
             Run r = run(cmd, "--help");
             assertThat(r.exit()).as(cmd).isZero();
             assertThat(r.out()).as(cmd).startsWith("Usage: genstream " + cmd).contains("--help");

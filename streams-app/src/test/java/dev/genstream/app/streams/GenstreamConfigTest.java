@@ -63,4 +63,16 @@ class GenstreamConfigTest {
                 .containsExactly("unknown configuration key genstream.whatever.this.is, ignored");
         assertThat(GenstreamConfig.of(Map.of(GenstreamConfig.MODEL_PATH, "m"), Map.of()).warnings()).isEmpty();
     }
+
+    @Test
+    void hostnameBecomesTheStaticMemberIdUnlessOneIsGivenOrStaticMembershipIsOff() {
+        Map<String, String> env = Map.of("HOSTNAME", "genstream-2");
+        assertThat(GenstreamConfig.of(Map.of(), env).kafka()).containsEntry("group.instance.id", "genstream-2");
+        assertThat(GenstreamConfig.of(Map.of("main.consumer.group.instance.id", "mine"), env).kafka()).doesNotContainKey("group.instance.id");
+        assertThat(GenstreamConfig.of(Map.of(GenstreamConfig.STATIC_MEMBERSHIP, "false"), env).kafka()).doesNotContainKey("group.instance.id");
+        assertThat(GenstreamConfig.of(Map.of(), Map.of()).kafka()).doesNotContainKey("group.instance.id");
+        // Failover defaults: a dead member's session and its open transaction both expire within ~10 s.
+        assertThat(GenstreamConfig.of(Map.of(), Map.of()).kafka()).containsEntry("consumer.session.timeout.ms", "10000")
+                .containsEntry("producer.transaction.timeout.ms", "10000").containsEntry("commit.interval.ms", "100");
+    }
 }
