@@ -1,6 +1,7 @@
 package dev.genstream.app.cli;
 
 import dev.genstream.app.embedded.EmbeddedKafka;
+import dev.genstream.app.gateway.Gateway;
 import dev.genstream.app.http.HttpEndpoint;
 import dev.genstream.app.registry.EmbeddedSchemaRegistry;
 import dev.genstream.app.streams.GenstreamApp;
@@ -47,6 +48,10 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "9464", description = "Metrics and health port (default: ${DEFAULT-VALUE}; 0: any free port)")
     int httpPort;
 
+    @Option(names = "--gateway-port", paramLabel = "PORT",
+            description = "Also serve the OpenAI-compatible gateway and chat page on this port (or set genstream.gateway.port in --config; 0: any free port)")
+    Integer gatewayPort;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Service settings (genstream.* and Kafka Streams keys); addresses come from the stack")
     Path config;
 
@@ -55,6 +60,7 @@ public final class UpCommand implements Callable<Integer> {
     private EmbeddedSchemaRegistry registry;
     private HttpEndpoint http;
     private GenstreamApp app;
+    private Gateway gateway;
     private boolean stopped;
 
     @Override
@@ -93,6 +99,12 @@ public final class UpCommand implements Callable<Integer> {
         addresses.put("schema.registry.url", registry.url());
         addresses.put("application.id", c.get("application.id"));
         addresses.put(LocalStack.HTTP_URL, http.url());
+        if (c.get(GenstreamConfig.GATEWAY_PORT, null) != null) {
+            synchronized (lifecycle) {
+                gateway = Gateway.start(c);
+            }
+            System.out.printf("genstream up: gateway and chat page at %s%n", gateway.url());
+        }
         LocalStack.write(dir, addresses);
         System.out.printf("""
                 genstream up: serving model '%s' (%s)
@@ -134,6 +146,7 @@ public final class UpCommand implements Callable<Integer> {
         m.put("schema.registry.url", registry.url());
         m.put("state.dir", dir.resolve("state").toString());
         m.put(GenstreamConfig.HTTP_PORT, Integer.toString(http.port()));
+        if (gatewayPort != null) m.put(GenstreamConfig.GATEWAY_PORT, Integer.toString(gatewayPort));
         return GenstreamConfig.of(m, System.getenv());
     }
 
@@ -143,6 +156,7 @@ public final class UpCommand implements Callable<Integer> {
             if (stopped) return;
             stopped = true;
             LocalStack.delete(dir);
+            if (gateway != null) gateway.close();
             if (app != null) app.close();
             if (http != null) http.close();
             if (registry != null) registry.close();

@@ -38,7 +38,7 @@ class UpCommandTest {
         Path jsonl = Files.writeString(dir.resolve("p.jsonl"), """
                 {"request_id": "a1", "prompt": "And the LORD said unto Moses,", "params": {"max_tokens": 40, "temperature": 0}}
                 {"request_id": "a2", "prompt": "Blessed are the", "params": {"max_tokens": 25, "temperature": 0.8, "seed": 3}}
-                {"request_id": "a3", "prompt": "", "params": {"max_tokens": 8}}
+                {"request_id": "a3", "prompt": "In the", "model": "no-such-model", "params": {"max_tokens": 8}}
                 """);
         Process up = launchUp(data, log);
         String previous = System.getProperty("genstream.data.dir");
@@ -56,7 +56,7 @@ class UpCommandTest {
 
             String tailed = tailUntil(List.of("completion a1", "completion a2", "dead       a3"));
             assertThat(tailed).contains("completion a1 [length, 40 tokens").contains("completion a2 [length, 25 tokens, seed 3]")
-                    .contains("dead       a3 EMPTY_PROMPT").contains("token      a1 #39 ");
+                    .contains("dead       a3 UNKNOWN_MODEL").contains("token      a1 #39 ");
 
             String metrics = get(base + "/metrics");
             assertThat(metrics).startsWith("200 ");
@@ -64,7 +64,7 @@ class UpCommandTest {
             assertThat(value(metrics, "genstream_prefill_tokens_total")).isPositive();
             assertThat(value(metrics, "genstream_time_to_first_token_seconds_count")).isEqualTo(2);
             assertThat(value(metrics, "genstream_token_latency_seconds_count")).isPositive();
-            assertThat(value(metrics, "genstream_dead_letters_total{code=\"EMPTY_PROMPT\"}")).isEqualTo(1);
+            assertThat(value(metrics, "genstream_dead_letters_total{code=\"UNKNOWN_MODEL\"}")).isEqualTo(1);
             assertThat(value(metrics, "genstream_dead_letters_total{code=\"NOT_AVRO\"}")).isZero();
             assertThat(metrics).contains("genstream_sequences_live ").contains("genstream_requests_queued ")
                     .contains("genstream_batch_occupancy ").contains("genstream_kv_bytes ")
@@ -82,10 +82,15 @@ class UpCommandTest {
             assertThat(none.exit()).isNotZero();
             assertThat(none.err().strip()).contains("start a local stack with ./genstream up").doesNotContain("\n");
 
-            up = launchUp(data, log);
+            int gatewayPort;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                gatewayPort = free.getLocalPort();
+            }
+            up = launchUp(data, log, "--gateway-port", Integer.toString(gatewayPort));
             awaitStack(data, up, log);
+            assertThat(get("http://127.0.0.1:" + gatewayPort + "/v1/models")).startsWith("200 ").contains("kjv-llama-6m");
             String again = tailUntil(List.of("completion a1", "completion a2", "dead       a3"));
-            assertThat(again).contains("completion a1 [length, 40 tokens").contains("dead       a3 EMPTY_PROMPT");
+            assertThat(again).contains("completion a1 [length, 40 tokens").contains("dead       a3 UNKNOWN_MODEL");
         } finally {
             if (previous == null) System.clearProperty("genstream.data.dir");
             else System.setProperty("genstream.data.dir", previous);
@@ -128,12 +133,13 @@ class UpCommandTest {
         throw new AssertionError("up did not write " + LocalStack.FILE + " in time; log:\n" + Files.readString(log));
     }
 
-    static Process launchUp(Path data, Path log) throws IOException {
+    static Process launchUp(Path data, Path log, String... extra) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Xmx768m", "-Dgenstream.home=" + System.getProperty("genstream.home", ".."),
                 "-cp", System.getProperty("java.class.path"), "dev.genstream.app.Main", "up", "--data-dir", data.toString(),
-                "--kafka-port", "0", "--registry-port", "0", "--http-port", "0", "--threads", "1");
+                "--kafka-port", "0", "--registry-port", "0", "--http-port", "0", "--threads", "1"));
+        cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 }
