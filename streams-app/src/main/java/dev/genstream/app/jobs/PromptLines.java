@@ -7,6 +7,7 @@ import dev.genstream.app.streams.RequestRules;
 import dev.genstream.app.streams.Suggest;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.GenerationParams;
+import dev.genstream.schemas.HistoryMode;
 import dev.genstream.schemas.PromptRequest;
 import dev.genstream.schemas.RequestKind;
 import dev.genstream.schemas.ResponseFormat;
@@ -46,7 +47,7 @@ public final class PromptLines {
     }
 
     static final List<String> TOP = List.of("request_id", "conversation_id", "prompt", "messages", "model", "params", "metadata", "created_at",
-            "response_format", "json_schema", "grammar", "kind", "continuation", "avro_subject");
+            "response_format", "json_schema", "grammar", "kind", "continuation", "avro_subject", "history_mode", "end_conversation");
     static final List<String> PARAMS = List.of("max_tokens", "temperature", "top_k", "top_p", "min_p", "repetition_penalty",
             "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs", "emit_tokens");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -110,6 +111,13 @@ public final class PromptLines {
         if (format != null) b.setResponseFormat(f.symbol("response_format", format, ResponseFormat.class, ResponseFormat.text));
         String kind = f.string(node, "kind", "kind");
         if (kind != null) b.setKind(f.symbol("kind", kind, RequestKind.class, RequestKind.generate));
+        String mode = f.string(node, "history_mode", "history_mode");
+        if (mode != null) b.setHistoryMode(f.symbol("history_mode", mode, HistoryMode.class, HistoryMode.client));
+        JsonNode end = node.get("end_conversation");
+        if (end != null && !end.isNull()) {
+            if (end.isBoolean()) b.setEndConversation(end.booleanValue());
+            else f.wrong("end_conversation", "true or false", end);
+        }
         JsonNode schema = node.get("json_schema");
         if (schema != null && !schema.isNull()) {
             // An inline object, or its text.

@@ -90,6 +90,17 @@ class PromptLinesTest {
     }
 
     @Test
+    void conversationFieldsAreReadAndCheckedByTheServicesRules() {
+        List<PromptLines.Problem> out = new ArrayList<>();
+        var r = LINES.parse(1, "{\"conversation_id\":\"c1\",\"history_mode\":\"server\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", out);
+        assertThat(out).isEmpty();
+        assertThat(r.getHistoryMode()).isEqualTo(dev.genstream.schemas.HistoryMode.server);
+        assertThat(only("{\"prompt\":\"x\",\"history_mode\":\"servr\"}")).contains("history_mode: must be one of client, server");
+        assertThat(only("{\"conversation_id\":\"c1\",\"end_conversation\":\"yes\"}")).contains("end_conversation: must be true or false");
+        assertThat(problems("{\"end_conversation\":true}")).extracting(PromptLines.Problem::field).contains("conversation_id");
+    }
+
+    @Test
     void promptAndMessagesTogetherOrNeitherAreRefused() {
         assertThat(only("{\"prompt\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                 .isEqualTo("line 7: messages: is set together with prompt; set one of them");
