@@ -60,6 +60,8 @@ public final class GenstreamConfig {
     public static final String HTTP_PORT = "genstream.http.port";
     public static final String HTTP_HOST = "genstream.http.host";
     public static final String STARTUP_TIMEOUT_MS = "genstream.startup.timeout.ms";
+    /** How often a record whose schema the registry could not serve (an outage) is retried. */
+    public static final String REGISTRY_RETRY_MS = "genstream.registry.retry.ms";
     public static final String SHUTDOWN_TIMEOUT_MS = "genstream.shutdown.timeout.ms";
     public static final String SHUTDOWN_LEAVE_GROUP = "genstream.shutdown.leave.group";
     public static final String STATIC_MEMBERSHIP = "genstream.static.membership";
@@ -86,6 +88,7 @@ public final class GenstreamConfig {
             Map.entry(CONVERSATION_TTL_MS, Long.toString(24L * 3600 * 1000)),
             Map.entry(HTTP_HOST, "0.0.0.0"),
             Map.entry(STARTUP_TIMEOUT_MS, "15000"),
+            Map.entry(REGISTRY_RETRY_MS, "2000"),
             Map.entry(SHUTDOWN_TIMEOUT_MS, "30000"),
             Map.entry(SHUTDOWN_LEAVE_GROUP, "true"),
             Map.entry(STATIC_MEMBERSHIP, "true"),

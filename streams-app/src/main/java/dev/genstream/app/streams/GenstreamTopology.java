@@ -38,6 +38,7 @@ public final class GenstreamTopology {
     public interface AvroSerdes {
         <T extends SpecificRecord> Serde<T> serde(Class<T> type);
 
+        /** The dead-letter code of a poison record, or empty when the registry failed and the record must be retried. */
         Optional<ErrorCode> classify(Throwable decodingFailure);
     }
 
@@ -60,6 +61,8 @@ public final class GenstreamTopology {
         Function<byte[], PromptRequest> decode = bytes -> requestSerde.deserializer().deserialize(prompts, bytes);
 
         StreamsBuilder b = new StreamsBuilder();
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ValidateProcessor.AWAITING_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GenerationProcessor.PROGRESS_STORE),
                 Serdes.String(), Progress.serde()));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GenerationProcessor.DONE_STORE),
@@ -70,7 +73,8 @@ public final class GenstreamTopology {
                 Serdes.String(), TurnQueue.serde()));
 
         KStream<String, SpecificRecord> validated = b.stream(prompts, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("prompts"))
-                .process(() -> new ValidateProcessor(decode, avro::classify, validator), Named.as("validate"));
+                .process(() -> new ValidateProcessor(decode, avro::classify, validator, c.getLong(GenstreamConfig.REGISTRY_RETRY_MS)), Named.as("validate"),
+                        ValidateProcessor.AWAITING_STORE);
         Map<String, KStream<String, SpecificRecord>> v = validated.split(Named.as("validated-"))
                 .branch((k, r) -> r instanceof DeadLetter, Branched.as("bad"))
                 .defaultBranch(Branched.as("good"));

@@ -26,6 +26,6 @@ public final class RegistryAvroSerdes implements GenstreamTopology.AvroSerdes {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof AvroSerdeException e) return e.deadLetterCode();
         }
-        return Optional.empty();
+        return Optional.of(ErrorCode.NOT_AVRO);
     }
 }

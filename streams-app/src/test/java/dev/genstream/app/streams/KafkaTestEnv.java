@@ -97,6 +97,41 @@ final class KafkaTestEnv {
         }
     }
 
+    /** The keys of the committed records of {@code topic}, read for {@code wait} (no registry needed). */
+    List<String> keys(GenstreamConfig c, String topic, Duration wait) {
+        Map<String, Object> props = new HashMap<>(c.kafka());
+        props.put("group.id", "keys-" + UUID.randomUUID());
+        props.put("isolation.level", "read_committed");
+        props.put("auto.offset.reset", "earliest");
+        List<String> keys = new java.util.ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + wait.toMillis();
+            while (System.currentTimeMillis() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) keys.add(r.key());
+            }
+        }
+        return keys;
+    }
+
+    /** The value bytes of the first record of {@code topic} (partition 0 first), read_committed. */
+    byte[] firstRaw(GenstreamConfig c, String topic) {
+        Map<String, Object> props = new HashMap<>(c.kafka());
+        props.put("group.id", "raw-" + UUID.randomUUID());
+        props.put("isolation.level", "read_committed");
+        props.put("auto.offset.reset", "earliest");
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) return r.value();
+            }
+        }
+        throw new AssertionError("no record on " + topic);
+    }
+
     private KafkaProducer<byte[], byte[]> producer(GenstreamConfig c) {
         Map<String, Object> props = new HashMap<>(c.kafka());
         props.put("enable.idempotence", "true");
