@@ -201,14 +201,10 @@ public final class PromptValidator {
         }
     }
 
+    /** Called after {@link RequestRules}: exactly one of prompt and messages is set, and it is not empty. */
     private int[] promptIds(PromptRequest r) throws Rejected {
-        if (r.getPrompt() != null) {
-            if (r.getPrompt().isEmpty()) throw new Rejected(ErrorCode.EMPTY_PROMPT, "prompt is empty");
-            return tokenizer.encode(r.getPrompt(), true, true);
-        }
+        if (r.getPrompt() != null) return tokenizer.encode(r.getPrompt(), true, true);
         List<ChatMessage> messages = r.getMessages();
-        if (messages == null) throw new Rejected(ErrorCode.MISSING_PROMPT, "neither prompt nor messages is set");
-        if (messages.isEmpty()) throw new Rejected(ErrorCode.EMPTY_PROMPT, "messages is empty");
         if (chat == null) {
             throw new Rejected(ErrorCode.NO_CHAT_TEMPLATE, "the model has no chat template (" + ChatPrompter.METADATA_KEY
                     + ") to render messages; configure " + GenstreamConfig.CHAT_TEMPLATE_FILE + " or send a prompt");
