@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,39 +45,28 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256", description = "Most tokens per reply (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "0 = greedy (default: 0.8)")
-    Double temperature;
+    @Mixin
+    SamplingOptions samplingOptions;
 
-    @Option(names = {"-s", "--seed"}, paramLabel = "S", description = "Seed (default: random, printed at the start)")
-    Long seed;
-
-    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size in tokens (default: the model's)")
-    Integer ctxSize;
+    @Mixin
+    ContextOptions context;
 
     @Override
     public Integer call() throws IOException {
         if (maxTokens <= 0) throw new ParameterException(spec.commandLine(), "--max-tokens must be positive, got " + maxTokens);
-        long usedSeed = seed != null ? seed : new SecureRandom().nextLong();
-        SamplingParams d = SamplingParams.defaults();
-        SamplingParams sampling;
-        try {
-            sampling = SamplingParams.builder().temperature(temperature != null ? temperature : d.temperature()).topK(d.topK())
-                    .topP(d.topP()).minP(d.minP()).repeatPenalty(d.repeatPenalty()).repeatLastN(d.repeatLastN()).seed(usedSeed).build();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        SamplingParams sampling = samplingOptions.params(0);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (Model m = model.load()) {
+        try (Model m = context.load(model)) {
             String override = chatTemplateFile != null ? Files.readString(chatTemplateFile, StandardCharsets.UTF_8) : null;
             ChatPrompter chat = ChatPrompter.forModel(m.file().metadata(), m.tokenizer(), override).orElseThrow(() ->
                     new IllegalArgumentException("the model has no chat template (" + ChatPrompter.METADATA_KEY
                             + "); give one with --chat-template-file"));
-            int ctx = ctxSize != null ? ctxSize : m.config().contextLength();
+            int ctx = m.contextSize();
             Generator generator = new Generator(m, m.tokenizer(), ctx);
             List<Map<String, Object>> history = new ArrayList<>();
             if (system != null) history.add(Map.of("role", "system", "content", system));
-            System.err.println("[chat] seed " + usedSeed + "; an empty line or Ctrl-D ends the chat");
+            System.err.println("[chat] seed " + sampling.seed() + "; an empty line or Ctrl-D ends the chat");
             while (true) {
                 System.err.print("> ");
                 System.err.flush();

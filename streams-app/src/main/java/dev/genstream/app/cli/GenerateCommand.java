@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,32 +66,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256", description = "Most tokens to generate (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "0 = greedy (default: 0.8)")
-    Double temperature;
-
-    @Option(names = "--top-k", paramLabel = "K", description = "0 = off (default: 40)")
-    Integer topK;
-
-    @Option(names = "--top-p", paramLabel = "P", description = "1 = off (default: 0.95)")
-    Double topP;
-
-    @Option(names = "--min-p", paramLabel = "P", description = "0 = off (default: 0.05)")
-    Double minP;
-
-    @Option(names = "--repeat-penalty", paramLabel = "R", description = "1 = off (default: 1.0)")
-    Double repeatPenalty;
-
-    @Option(names = "--repeat-last-n", paramLabel = "N", description = "Tokens the penalties look back over; -1 = all (default: 64)")
-    Integer repeatLastN;
-
-    @Option(names = "--presence-penalty", paramLabel = "A", description = "0 = off (default)")
-    Double presencePenalty;
-
-    @Option(names = "--frequency-penalty", paramLabel = "A", description = "0 = off (default)")
-    Double frequencyPenalty;
-
-    @Option(names = {"-s", "--seed"}, paramLabel = "S", description = "Seed; the same seed and prompt give the same tokens (default: random, printed in the stats line)")
-    Long seed;
+    @Mixin
+    SamplingOptions samplingOptions;
 
     @Option(names = "--stop", paramLabel = "STR", description = "Stop when this text appears (it is not printed); repeatable")
     List<String> stop = new ArrayList<>();
@@ -132,8 +107,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (maxTokens <= 0) throw new ParameterException(spec.commandLine(), "--max-tokens must be positive, got " + maxTokens);
-        long usedSeed = seed != null ? seed : new SecureRandom().nextLong();
-        SamplingParams sampling = samplingParams(usedSeed);
+        SamplingParams sampling = samplingOptions.params(logprobs);
         Grammar grammar = constraint == null ? null : constraint.compile();
         if (grammar != null && !stop.isEmpty()) throw new ParameterException(spec.commandLine(), "--stop cannot be combined with a grammar or schema");
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
@@ -158,7 +132,7 @@ public final class GenerateCommand implements Callable<Integer> {
             System.err.printf("[stats] prompt tokens: %d, generated tokens: %d, prefill (incl. JVM warm-up): %.1f tok/s, decode: %.1f tok/s, finish: %s%s, seed: %d, threads: %d%n",
                     r.promptTokens(), r.tokens().length, r.prefillTokensPerSecond(), r.decodeTokensPerSecond(),
                     r.finishReason().wireName(), grammar != null && r.incomplete() ? " (incomplete: the output does not match yet)" : "",
-                    usedSeed, model.threads());
+                    sampling.seed(), model.threads());
         }
         return 0;
     }
@@ -177,26 +151,6 @@ public final class GenerateCommand implements Callable<Integer> {
             return chat.encode(conv.messages(), conv.tools(), LocalDateTime.now());
         } catch (TemplateException e) {
             throw new IllegalArgumentException("chat template: " + ChatTemplateCommand.oneLine(e.getMessage()), e);
-        }
-    }
-
-    private SamplingParams samplingParams(long usedSeed) {
-        SamplingParams d = SamplingParams.defaults();
-        try {
-            return SamplingParams.builder()
-                    .temperature(temperature != null ? temperature : d.temperature())
-                    .topK(topK != null ? topK : d.topK())
-                    .topP(topP != null ? topP : d.topP())
-                    .minP(minP != null ? minP : d.minP())
-                    .repeatPenalty(repeatPenalty != null ? repeatPenalty : d.repeatPenalty())
-                    .repeatLastN(repeatLastN != null ? repeatLastN : d.repeatLastN())
-                    .presencePenalty(presencePenalty != null ? presencePenalty : d.presencePenalty())
-                    .frequencyPenalty(frequencyPenalty != null ? frequencyPenalty : d.frequencyPenalty())
-                    .seed(usedSeed)
-                    .logprobs(logprobs)
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), FlagNames.of(e.getMessage()));
         }
     }
 

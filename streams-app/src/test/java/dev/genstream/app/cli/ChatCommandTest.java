@@ -66,4 +66,20 @@ class ChatCommandTest {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err().lines().toList()).hasSize(1).first().asString().startsWith("genstream chat: template syntax error");
     }
+
+    @Test
+    void chatTakesGeneratesSamplingFlagsAndNamesABadOne() throws Exception {
+        String model = BundledModel.path().toString();
+        Run sampled = withInput("Who led Israel?\n", "chat", "--model", model, "-n", "6", "--seed", "5", "--top-k", "3",
+                "--top-p", "0.5", "--repeat-penalty", "1.2", "--threads", "1");
+        assertThat(sampled.exit()).as(sampled.err()).isZero();
+        assertThat(sampled.err()).contains("[chat] seed 5");
+        Run again = withInput("Who led Israel?\n", "chat", "--model", model, "-n", "6", "--seed", "5", "--top-k", "3",
+                "--top-p", "0.5", "--repeat-penalty", "1.2", "--threads", "1");
+        assertThat(again.out()).isEqualTo(sampled.out()).isNotBlank();
+
+        Run bad = withInput("hi\n", "chat", "--model", model, "--top-p", "2");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err().lines().toList()).hasSize(1).first().asString().startsWith("genstream chat: --top-p");
+    }
 }
