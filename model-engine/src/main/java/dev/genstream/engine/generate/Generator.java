@@ -10,9 +10,10 @@ import java.util.function.Consumer;
 /** Runs generations to completion, all live sequences in one forward pass per step. */
 public final class Generator {
     /** The outcome of one generation, with the counts and timings a stats line needs. */
-    public record Result(String text, FinishReason finishReason, int[] tokens, int promptTokens, long prefillNanos, long decodeNanos) {
+    public record Result(String text, FinishReason finishReason, int[] tokens, int promptTokens, int reusedTokens, long prefillNanos, long decodeNanos) {
+        /** The prompt tokens actually run (not taken from the prefix cache), over the time to the first token. */
         public double prefillTokensPerSecond() {
-            return prefillNanos == 0 ? 0 : promptTokens * 1e9 / prefillNanos;
+            return prefillNanos == 0 ? 0 : (promptTokens - reusedTokens) * 1e9 / prefillNanos;
         }
 
         /** Ran out of tokens or context before the natural end (with a grammar: not a complete match). */
@@ -29,11 +30,23 @@ public final class Generator {
     private final Model model;
     private final Tokenizer tokenizer;
     private final int contextSize;
+    private final PrefixCache prefixes;
 
     public Generator(Model model, Tokenizer tokenizer, int contextSize) {
+        this(model, tokenizer, contextSize, 0);
+    }
+
+    /**
+     * With {@code prefixCacheBytes} > 0, {@link #generate} keeps each finished context in a {@link PrefixCache} and
+     * starts a prompt from its longest cached prefix: a chat's next turn prefills only its new tokens. Output is
+     * unchanged (the cached keys and values are the bits a prefill computes). Off for sliding-window models, whose
+     * ring caches hold only the window.
+     */
+    public Generator(Model model, Tokenizer tokenizer, int contextSize, long prefixCacheBytes) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.contextSize = contextSize;
+        this.prefixes = prefixCacheBytes > 0 && !model.config().hasSlidingLayers() ? new PrefixCache(prefixCacheBytes) : null;
     }
 
     public Sequence newSequence(int[] prompt, GenerationParams params) {
@@ -43,6 +56,7 @@ public final class Generator {
     /** Generates from one prompt, handing each token to {@code onToken} as it is sampled. */
     public Result generate(int[] prompt, GenerationParams params, Consumer<TokenOutput> onToken) {
         Sequence seq = newSequence(prompt, params);
+        int reused = prefixes != null ? seq.restorePrefix(prefixes) : 0;
         long start = System.nanoTime();
         long firstToken = 0;
         while (!seq.finished()) {
@@ -52,7 +66,8 @@ public final class Generator {
             onToken.accept(out);
         }
         long end = System.nanoTime();
-        return new Result(seq.text(), seq.finishReason(), seq.generatedTokens(), prompt.length, firstToken - start, end - firstToken);
+        if (prefixes != null) seq.storePrefix(prefixes);
+        return new Result(seq.text(), seq.finishReason(), seq.generatedTokens(), prompt.length, reused, firstToken - start, end - firstToken);
     }
 
     /**

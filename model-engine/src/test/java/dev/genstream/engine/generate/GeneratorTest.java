@@ -50,6 +50,23 @@ class GeneratorTest {
     }
 
     @Test
+    void aPrefixCacheRunsOnlyTheNewTokensOfTheNextTurnAndChangesNoToken() {
+        Generator cached = new Generator(model, model.tokenizer(), 256, 16L << 20);
+        GenerationParams p = new GenerationParams(sampled(9), 20, List.of());
+        Generator.Result first = cached.generate(prompt(), p, t -> {});
+        assertThat(first.reusedTokens()).isZero();
+        assertThat(first.tokens()).containsExactly(generator.generate(prompt(), p, t -> {}).tokens());
+
+        // the next turn: the whole first exchange, then new text
+        int[] next = model.tokenizer().encode(PROMPT + first.text() + " And Moses said,", true, true);
+        Generator.Result again = cached.generate(next, p, t -> {});
+        Generator.Result fresh = generator.generate(next, p, t -> {});
+        assertThat(again.reusedTokens()).isGreaterThanOrEqualTo(prompt().length).isLessThan(next.length);
+        assertThat(again.tokens()).containsExactly(fresh.tokens());
+        assertThat(fresh.reusedTokens()).isZero();
+    }
+
+    @Test
     void streamedTextConcatenatesToTheCompletionAndTheTokensDecodeToIt() {
         List<TokenOutput> outs = new ArrayList<>();
         Generator.Result r = generator.generate(prompt(), new GenerationParams(SamplingParams.greedy(), 30, List.of()), outs::add);

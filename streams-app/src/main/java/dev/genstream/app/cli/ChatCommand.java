@@ -30,6 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "The conversation is kept in memory; when it outgrows the context, the oldest turns after the system message",
         "are dropped. An empty line or end of input (Ctrl-D) ends the chat."})
 public final class ChatCommand implements Callable<Integer> {
+    /** Enough for the history of a long chat at the 1B shape (32 KB per position in F32). */
+    static final long PREFIX_CACHE_BYTES = 256L << 20;
+
     @Spec
     CommandSpec spec;
 
@@ -63,7 +66,7 @@ public final class ChatCommand implements Callable<Integer> {
                     new IllegalArgumentException("the model has no chat template (" + ChatPrompter.METADATA_KEY
                             + "); give one with --chat-template-file"));
             int ctx = m.contextSize();
-            Generator generator = new Generator(m, m.tokenizer(), ctx);
+            Generator generator = new Generator(m, m.tokenizer(), ctx, PREFIX_CACHE_BYTES);
             List<Map<String, Object>> history = new ArrayList<>();
             if (system != null) history.add(Map.of("role", "system", "content", system));
             System.err.println("[chat] seed " + sampling.seed() + "; an empty line or Ctrl-D ends the chat");
