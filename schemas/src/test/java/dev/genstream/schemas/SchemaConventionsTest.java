@@ -44,9 +44,10 @@ class SchemaConventionsTest {
                 "kind", "continuation", "avro_subject", "history_mode", "end_conversation");
         assertThat(names(GenerationParams.SCHEMA$)).containsExactly("max_tokens", "temperature", "top_k", "top_p",
                 "min_p", "repetition_penalty", "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs",
-                "emit_tokens");
+                "emit_tokens", "token_grouping");
         assertThat(names(TokenEvent.SCHEMA$)).containsExactly("request_id", "index", "token_id", "text", "logprob",
-                "top_logprobs");
+                "top_logprobs", "group");
+        assertThat(TokenGrouping.values()).extracting(Enum::name).containsExactly("token", "punctuation");
         assertThat(names(Completion.SCHEMA$)).containsExactly("request_id", "conversation_id", "model",
                 "model_fingerprint", "seed", "text", "finish_reason", "usage", "timings", "metadata", "completed_at",
                 "token_ids", "incomplete");
@@ -92,6 +93,23 @@ class SchemaConventionsTest {
         assertThat(p.getStop()).isEmpty();
         assertThat(p.getLogprobs()).isZero();
         assertThat(p.getEmitTokens()).isTrue();
+        assertThat(p.getTokenGrouping()).isEqualTo(TokenGrouping.token);
+    }
+
+    /**
+     * token_grouping and TokenEvent.group were added at the end with defaults: each new schema reads what the old
+     * one wrote (as one-token events), and an old reader reads the new records (ignoring the new field).
+     */
+    @Test
+    void tokenGroupingIsACompatibleAddition() {
+        Schema oldParams = withoutLastField(GenerationParams.SCHEMA$, "token_grouping");
+        Schema oldEvent = withoutLastField(TokenEvent.SCHEMA$, "group");
+        for (Schema[] pair : new Schema[][] {{GenerationParams.SCHEMA$, oldParams}, {TokenEvent.SCHEMA$, oldEvent}}) {
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(pair[0], pair[1]).getType())
+                    .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(pair[1], pair[0]).getType())
+                    .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        }
     }
 
     @Test
@@ -106,6 +124,14 @@ class SchemaConventionsTest {
         assertThat(r.getKind()).isEqualTo(RequestKind.generate);
         assertThat(r.getHistoryMode()).hasToString("client");
         assertThat(r.getEndConversation()).isFalse();
+    }
+
+    /** The record as it was before its last field, {@code name}, was added. */
+    private static Schema withoutLastField(Schema record, String name) {
+        List<Schema.Field> fields = record.getFields();
+        assertThat(fields.getLast().name()).isEqualTo(name);
+        List<Schema.Field> kept = fields.subList(0, fields.size() - 1).stream().map(f -> new Schema.Field(f, f.schema())).toList();
+        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, kept);
     }
 
     private static List<String> names(Schema record) {

@@ -29,6 +29,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     private Class<?> type;
     private final Schema genericReader;
     private final ConcurrentMap<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+    /** One decoder per thread, re-pointed at each record. */
+    private static final ThreadLocal<BinaryDecoder[]> DECODER = ThreadLocal.withInitial(() -> new BinaryDecoder[1]);
 
     /** For Kafka to instantiate by class name; the reader type comes from the config. */
     public AvroDeserializer() {
@@ -83,8 +85,9 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
             readers.putIfAbsent(id, reader);
         }
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                    data.length - WireFormat.HEADER_SIZE, null);
+            BinaryDecoder[] reuse = DECODER.get();
+            BinaryDecoder decoder = reuse[0] = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
+                    data.length - WireFormat.HEADER_SIZE, reuse[0]);
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) throw new IOException("bytes left over after the record");
             return value;

@@ -30,6 +30,17 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     private boolean useLatest;
     private final ConcurrentMap<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, String> subjects = new ConcurrentHashMap<>();
+    /** Per thread: one growable buffer and one encoder, reused for every record (the record's bytes are copied out). */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch extends ByteArrayOutputStream {
+        BinaryEncoder encoder;
+
+        Scratch() {
+            super(256);
+        }
+    }
 
     /** For Kafka to instantiate by class name; {@link #configure} creates the registry client. */
     public AvroSerializer() {
@@ -44,6 +55,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     public void configure(Map<String, ?> configs, boolean isKey) {
         RegistryConfig config = RegistryConfig.from(configs);
         this.isKey = isKey;
+        subjects.clear();
         this.autoRegister = config.autoRegisterSchemas();
         this.useLatest = config.useLatestVersion();
         if (client == null || ownsClient) {
@@ -56,6 +68,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     /** Only the key/value choice and the schema policy, for a client given at construction. */
     AvroSerializer<T> configure(boolean isKey, boolean autoRegister, boolean useLatest) {
         this.isKey = isKey;
+        subjects.clear();
         this.autoRegister = autoRegister;
         this.useLatest = useLatest;
         return this;
@@ -65,7 +78,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     public byte[] serialize(String topic, T data) {
         if (data == null) return null;
         if (client == null) throw new IllegalStateException("AvroSerializer used before configure()");
-        String subject = WireFormat.subject(topic, isKey);
+        String subject = subjects.computeIfAbsent(topic, t -> WireFormat.subject(t, isKey));
         Schema schema = data.getSchema();
         Object datum = data;
         int id;
@@ -89,16 +102,17 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     }
 
     private static byte[] write(int id, DatumWriter<Object> writer, Object datum, String topic) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        Scratch out = SCRATCH.get();
+        out.reset();
         out.write(WireFormat.MAGIC);
         out.write(id >>> 24);
         out.write(id >>> 16);
         out.write(id >>> 8);
         out.write(id);
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writer.write(datum, encoder);
-            encoder.flush();
+            out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
+            writer.write(datum, out.encoder);
+            out.encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new AvroSerdeException(AvroSerdeException.Kind.CORRUPT_PAYLOAD,
                     "cannot encode a record for " + topic + ": " + e.getMessage(), e);

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,9 +27,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Hands requests to the engine's scheduler and, on a wall-clock punctuator, forwards what it produced: token
- * events, then the completion. Each punctuation also writes the delivered tokens to the progress store, so the
- * next commit makes input offsets, outputs and progress one atomic step. A restarted task resumes every request
- * in the store after its committed tokens; anything generated after the last commit was never visible.
+ * events, then the completion. Each punctuation also appends the delivered tokens to the progress store (as a
+ * {@link ProgressLog} run), so the next commit makes input offsets, outputs and progress one atomic step. A
+ * restarted task resumes every request in the store after its committed tokens; anything generated after the
+ * last commit was never visible. The requests in flight are also held in memory, so a punctuation reads nothing.
  * Duplicate rule: a request_id that is in flight or was completed within the retention is answered once; later
  * copies go to the dead-letter topic as DUPLICATE_REQUEST.
  */
@@ -45,12 +45,12 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     private final Map<String, Running> running = new HashMap<>();
     private final Map<String, Scoring> scoring = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, Progress> progress;
+    private ProgressLog progress;
     private KeyValueStore<String, Long> done;
 
-    private record Running(GenerationHandle handle, PromptValidator.Accepted accepted) {}
+    private record Running(GenerationHandle handle, PromptValidator.Accepted accepted, ProgressLog.Request request) {}
 
-    private record Scoring(ScoreHandle handle, PromptValidator.Accepted accepted) {}
+    private record Scoring(ScoreHandle handle, PromptValidator.Accepted accepted, ProgressLog.Request request) {}
 
     GenerationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long dedupRetentionMs) {
         this.service = service;
@@ -62,13 +62,9 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.progress = context.getStateStore(PROGRESS_STORE);
+        this.progress = new ProgressLog(context.getStateStore(PROGRESS_STORE));
         this.done = context.getStateStore(DONE_STORE);
-        List<KeyValue<String, Progress>> pending = new ArrayList<>();
-        try (KeyValueIterator<String, Progress> it = progress.all()) {
-            it.forEachRemaining(pending::add);
-        }
-        for (KeyValue<String, Progress> kv : pending) start(kv.key, kv.value);
+        progress.restore().forEach(this::start);
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::deliver);
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::expireCompleted);
     }
@@ -77,27 +73,27 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     public void process(Record<String, PromptRequest> record) {
         Origin origin = Origin.from(record.headers());
         String id = record.key();
-        if (running.containsKey(id) || scoring.containsKey(id) || progress.get(id) != null || done.get(id) != null) {
+        if (running.containsKey(id) || scoring.containsKey(id) || progress.contains(id) || done.get(id) != null) {
             forward(id, DeadLetters.of(origin, ErrorCode.DUPLICATE_REQUEST,
                     "request_id " + id + " was already accepted; it is answered once", id));
             return;
         }
-        Progress p = new Progress(record.value(), origin, new int[0], System.currentTimeMillis());
-        progress.put(id, p);
-        start(id, p);
+        start(progress.add(id, new Progress(record.value(), origin, new int[0], System.currentTimeMillis())));
     }
 
-    private void start(String id, Progress p) {
+    private void start(ProgressLog.Request r) {
+        String id = r.id();
+        Progress p = r.progress();
         try {
             PromptValidator.Accepted a = validator.validate(p.request());
             if (a.isScore()) { // deterministic: a resumed score request is simply scored again
                 scoring.put(id, new Scoring(service.scheduler().submitScore(id, a.promptIds(), a.continuationIds(),
-                        a.params().sampling().logprobs()), a));
+                        a.params().sampling().logprobs()), a, r));
                 return;
             }
-            running.put(id, new Running(service.scheduler().submit(id, a.promptIds(), a.params(), p.tokens()), a));
-        } catch (PromptValidator.Rejected r) { // only if the service's limits changed since it was accepted
-            fail(id, p, r.code(), r.getMessage());
+            running.put(id, new Running(service.scheduler().submit(id, a.promptIds(), a.params(), p.tokens()), a, r));
+        } catch (PromptValidator.Rejected e) { // only if the service's limits changed since it was accepted
+            fail(r, e.code(), e.getMessage());
         }
     }
 
@@ -107,12 +103,13 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
         for (var it = scoring.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             ScoreHandle h = e.getValue().handle();
+            ProgressLog.Request r = e.getValue().request();
             if (h.score() != null) {
-                forward(e.getKey(), score(e.getKey(), progress.get(e.getKey()).request(), h.score(), e.getValue().accepted(), tokenizer));
-                complete(e.getKey(), now);
+                forward(e.getKey(), score(e.getKey(), r.progress().request(), h.score(), e.getValue().accepted(), tokenizer));
+                complete(r, now);
                 it.remove();
             } else if (h.failure() != null) {
-                fail(e.getKey(), progress.get(e.getKey()), ErrorCode.INTERNAL_ERROR, "scoring failed: " + h.failure().getMessage());
+                fail(r, ErrorCode.INTERNAL_ERROR, "scoring failed: " + h.failure().getMessage());
                 it.remove();
             }
         }
@@ -125,23 +122,22 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
             Throwable failure = h.failure();
             List<TokenOutput> outs = h.drain();
             if (outs.isEmpty() && !finished && failure == null) continue;
-            Progress p = progress.get(id);
-            if (e.getValue().accepted().emitTokens()) {
-                for (TokenOutput t : outs) forward(id, Replies.tokenEvent(id, t, tokenizer));
-            }
+            ProgressLog.Request r = e.getValue().request();
+            Replies.tokenEvents(id, outs, e.getValue().accepted(), tokenizer, t -> forward(id, t));
             int[] ids = new int[outs.size()];
             for (int i = 0; i < ids.length; i++) ids[i] = outs.get(i).tokenId();
-            p = p.withTokens(ids);
             if (finished) {
+                r.add(ids); // in memory only: the entry goes in this same punctuation
+                Progress p = r.progress();
                 structured(id, p, h, e.getValue().accepted());
                 forward(id, Replies.completion(service, p.request(), p.tokens(), h, e.getValue().accepted()));
-                complete(id, now);
+                complete(r, now);
                 it.remove();
             } else if (failure != null) {
-                fail(id, p, ErrorCode.INTERNAL_ERROR, "generation failed: " + failure.getMessage());
+                fail(r, ErrorCode.INTERNAL_ERROR, "generation failed: " + failure.getMessage());
                 it.remove();
             } else {
-                progress.put(id, p);
+                r.append(ids);
             }
         }
     }
@@ -157,14 +153,14 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
         }
     }
 
-    private void fail(String id, Progress p, ErrorCode code, String reason) {
-        forward(id, DeadLetters.of(p.origin(), code, reason, id));
-        complete(id, System.currentTimeMillis());
+    private void fail(ProgressLog.Request r, ErrorCode code, String reason) {
+        forward(r.id(), DeadLetters.of(r.progress().origin(), code, reason, r.id()));
+        complete(r, System.currentTimeMillis());
     }
 
-    private void complete(String id, long now) {
-        progress.delete(id);
-        done.put(id, now);
+    private void complete(ProgressLog.Request r, long now) {
+        r.delete();
+        done.put(r.id(), now);
     }
 
     private void expireCompleted(long now) {

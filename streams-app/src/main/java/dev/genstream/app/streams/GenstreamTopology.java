@@ -64,7 +64,7 @@ public final class GenstreamTopology {
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ValidateProcessor.AWAITING_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GenerationProcessor.PROGRESS_STORE),
-                Serdes.String(), Progress.serde()));
+                Serdes.String(), Serdes.ByteArray())); // a ProgressLog
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GenerationProcessor.DONE_STORE),
                 Serdes.String(), Serdes.Long()));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConversationProcessor.HISTORY_STORE),

@@ -25,6 +25,9 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public record Progress(PromptRequest request, Origin origin, int[] tokens, long arrivedAt) {
     private static final byte VERSION = 1;
+    // Thread-safe, and costly to build (the reader resolves schemas): one of each for every request.
+    private static final SpecificDatumWriter<PromptRequest> WRITER = new SpecificDatumWriter<>(PromptRequest.class);
+    private static final SpecificDatumReader<PromptRequest> READER = new SpecificDatumReader<>(PromptRequest.class);
 
     public Progress withTokens(int[] more) {
         int[] all = Arrays.copyOf(tokens, tokens.length + more.length);
@@ -74,13 +77,13 @@ public record Progress(PromptRequest request, Origin origin, int[] tokens, long 
     private static byte[] avro(PromptRequest r) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bos, null);
-        new SpecificDatumWriter<>(PromptRequest.class).write(r, enc);
+        WRITER.write(r, enc);
         enc.flush();
         return bos.toByteArray();
     }
 
     private static PromptRequest fromAvro(byte[] b) throws IOException {
         BinaryDecoder dec = DecoderFactory.get().binaryDecoder(b, null);
-        return new SpecificDatumReader<>(PromptRequest.class).read(null, dec);
+        return READER.read(null, dec);
     }
 }

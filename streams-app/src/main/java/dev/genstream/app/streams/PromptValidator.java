@@ -15,6 +15,7 @@ import dev.genstream.engine.tokenizer.Tokenizer;
 import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.ErrorCode;
 import dev.genstream.schemas.PromptRequest;
+import dev.genstream.schemas.TokenGrouping;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -34,12 +35,13 @@ import java.util.Map;
 public final class PromptValidator {
     /**
      * A servable request: prompt ids, engine parameters and the seed actually used; for a score request also the
-     * continuation's ids (null for generation) and how many alternatives to report per token.
+     * continuation's ids (null for generation) and how many alternatives to report per token. {@code groupTokens}:
+     * one token event per delivery round instead of per token (token_grouping punctuation).
      */
-    public record Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens, int[] continuationIds,
-                           AvroSubjects.Resolved avro) {
+    public record Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens, boolean groupTokens,
+                           int[] continuationIds, AvroSubjects.Resolved avro) {
         public Accepted(int[] promptIds, GenerationParams params, long seed, boolean emitTokens) {
-            this(promptIds, params, seed, emitTokens, null, null);
+            this(promptIds, params, seed, emitTokens, false, null, null);
         }
 
         public boolean isScore() {
@@ -125,7 +127,7 @@ public final class PromptValidator {
                     .build();
             GenerationParams gp = new GenerationParams(sampling, p.getMaxTokens(), p.getStop(), grammar);
             if (r.getPrompt() == null) gp = gp.withEndTokens(chat.endOfTurnTokens());
-            return new Accepted(ids, gp, seed, p.getEmitTokens(), continuation, avro);
+            return new Accepted(ids, gp, seed, p.getEmitTokens(), p.getTokenGrouping() == TokenGrouping.punctuation, continuation, avro);
         } catch (IllegalArgumentException e) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
         }

@@ -9,6 +9,7 @@ import dev.genstream.engine.testing.BundledModel;
 import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.PromptRequest;
 import dev.genstream.schemas.TokenEvent;
+import dev.genstream.schemas.TokenGrouping;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The app in its own JVM, killed with SIGKILL three times while generations are in flight and restarted each
  * time. A read_committed reader must then see exactly one completion per request, every token index once, and
- * texts byte-identical to an uninterrupted run with the same seeds, sampled requests included.
+ * texts byte-identical to an uninterrupted run with the same seeds, sampled requests included. Two requests ask
+ * token_grouping punctuation: their grouped events must carry every token once too.
  */
 @Timeout(900)
 class CrashResumeTest extends KafkaTestBase {
@@ -47,6 +49,7 @@ class CrashResumeTest extends KafkaTestBase {
         for (int i = 0; i < PROMPTS.length; i++) {
             boolean greedy = i % 2 == 0;
             requests.add(KafkaTestEnv.request("crash-" + i, PROMPTS[i], 600 + 10 * i, greedy ? 0f : 0.9f, greedy ? null : 500L + i));
+            if (i == 3 || i == 6) requests.getLast().getParams().setTokenGrouping(TokenGrouping.punctuation);
         }
         Map<String, Generator.Result> expected = uninterrupted(requests);
 
@@ -77,11 +80,14 @@ class CrashResumeTest extends KafkaTestBase {
                 List<Completion> cs = out.completionsOf(id);
                 assertThat(cs).as(id).hasSize(1);
                 List<TokenEvent> ts = out.tokensOf(id);
-                assertThat(ts.stream().map(TokenEvent::getIndex).toList()).as(id + " indices")
-                        .containsExactlyElementsOf(IntStream.range(0, ts.size()).boxed().toList());
+                boolean grouped = r.getParams().getTokenGrouping() == TokenGrouping.punctuation;
+                assertThat(ts).as(id).allMatch(t -> (t.getGroup() != null) == grouped);
+                List<TokenGroups.Token> flat = TokenGroups.flatten(ts);
+                assertThat(flat.stream().map(TokenGroups.Token::index).toList()).as(id + " indices")
+                        .containsExactlyElementsOf(IntStream.range(0, flat.size()).boxed().toList());
                 Generator.Result e = expected.get(id);
                 assertThat(cs.get(0).getText()).as(id + " text").isEqualTo(e.text());
-                int[] ids = ts.stream().mapToInt(TokenEvent::getTokenId).toArray();
+                int[] ids = flat.stream().mapToInt(TokenGroups.Token::tokenId).toArray();
                 assertThat(java.util.Arrays.copyOf(ids, e.tokens().length)).as(id + " tokens").containsExactly(e.tokens());
                 StringBuilder joined = new StringBuilder();
                 ts.forEach(t -> joined.append(t.getText()));

@@ -132,9 +132,7 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
             Progress p = q.head();
             PromptRequest r = p.request();
             ContextFit.Fitted f = e.getValue().fitted();
-            if (f.accepted().emitTokens()) {
-                for (TokenOutput t : outs) forward(r.getRequestId(), Replies.tokenEvent(r.getRequestId(), t, service.model().tokenizer()));
-            }
+            Replies.tokenEvents(r.getRequestId(), outs, f.accepted(), service.model().tokenizer(), t -> forward(r.getRequestId(), t));
             int[] ids = outs.stream().mapToInt(TokenOutput::tokenId).toArray();
             p = p.withTokens(ids);
             if (done) {
