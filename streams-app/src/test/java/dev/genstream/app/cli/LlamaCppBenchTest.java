@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genstream.app.cli.CliContractTest.Run;
 import dev.genstream.engine.testing.BundledModel;
+import dev.genstream.engine.testing.SharedData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,20 @@ class LlamaCppBenchTest {
                 .contains("| decode tg16 | ").contains(" | 1780.24 (1780.24-1780.24) | ")
                 .contains("| aggregate decode, 4 sequences (batched-bench npp 32) | ").contains("(target at 8 sequences)")
                 .containsPattern("peak RSS: \\d+ MB, target <= file \\+ KV cache \\+ 300 MB = \\d+ MB: (met|MISSED)");
+    }
+
+    /** llama-quantize's Q4_K_M (Q4_K with Q6_K for some tensors, file type 15): its decode target is 0.9x. */
+    @Test
+    void aQ4KMFileIsHeldToItsOwnDecodeTarget() throws IOException {
+        Path q4km = SharedData.require("models/kjv-llama-6m/kjv-llama-6m.q4_k_m.gguf");
+        Path bin = fakeLlamaCpp("cat " + copy(BENCH_JSON), "cat " + copy(BATCHED_MD));
+        Run r = run("bench", "--model", q4km.toString(), "-t", "1", "--prompt-tokens", "32", "--gen-tokens", "16",
+                "--batch", "4", "--repeat", "1", "--json", "--vs-llama-bench", bin.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode decode = new ObjectMapper().readTree(r.out()).get("vs_llama_cpp").get("measures").get(1);
+        assertThat(decode.get("measure").asText()).isEqualTo("Q4_K_M decode tg16");
+        assertThat(decode.get("target").asDouble()).isEqualTo(0.9);
+        assertThat(decode.get("genstream_tok_s").asDouble()).isPositive();
     }
 
     @Test
