@@ -9,9 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--prefix-cache-bytes", paramLabel = "B", defaultValue = "268435456", description = "With --conversation: the prefix cache's budget when on (default: ${DEFAULT-VALUE})")
     long prefixCacheBytes;
 
+    @Option(names = "--vs-llama-bench", paramLabel = "PATH",
+            description = "Also run llama.cpp's llama-bench and llama-batched-bench (PATH: llama-bench or its directory) on the same GGUF file after each run, and print the ratios and issue 16's targets")
+    Path vsLlamaBench;
+
     private final SplittableRandom rnd = new SplittableRandom(1);
 
     @Override
@@ -80,7 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
             if ((int) o[1] < 1) throw new ParameterException(spec.commandLine(), o[0] + " must be at least 1, got " + o[1]);
         }
         Path path = model.path();
-        if (conversation) return conversation(path);
+        if (conversation) {
+            if (vsLlamaBench != null) throw new ParameterException(spec.commandLine(), "--vs-llama-bench does not apply to --conversation");
+            return conversation(path);
+        }
+        LlamaCppBench llama = vsLlamaBench == null ? null : llamaCpp(path);
         try (Model m = context.load(model)) {
             int ctx = m.contextSize();
             if (promptTokens > ctx || genTokens > ctx) {
@@ -90,11 +96,13 @@ public final class BenchCommand implements Callable<Integer> {
             double[] pp = new double[repeat], tg = new double[repeat], bt = new double[repeat];
             Caches caches = new Caches(t, promptTokens, genTokens, batch);
             run(t, caches); // warm-up: JIT and page cache
+            List<LlamaCppBench.Sample> theirs = new ArrayList<>();
             for (int i = 0; i < repeat; i++) {
                 double[] r = run(t, caches);
                 pp[i] = r[0];
                 tg[i] = r[1];
                 bt[i] = r[2];
+                if (llama != null) theirs.add(llama.runOnce());
             }
             long rss = peakRss();
             long bytesPerToken = t.weightBytesPerToken();
@@ -107,10 +115,28 @@ public final class BenchCommand implements Callable<Integer> {
             long size = 0;
             for (Path f : m.file().files()) size += Files.size(f);
             MaskBench.Result mk = mask ? MaskBench.measure(m.tokenizer(), repeat) : null;
-            Result res = new Result(path.toString(), size, t.kvType().wireName(), model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw, mk);
+            LlamaCppComparison vs = llama == null ? null : LlamaCppComparison.of(llamaSettings(path), llama.bench().toString(),
+                    m.file().metadata().getInt("general.file_type", -1), pp, tg, bt, theirs, rss, size, caches.bytes());
+            BenchResult res = new BenchResult(path.toString(), size, t.kvType().wireName(), model.threads(), promptTokens, genTokens, batch, pp, tg, bt, rss, caches.bytes(), bytesPerToken, bw, mk, vs);
             System.out.println(json ? res.json() : res.text());
         }
         return 0;
+    }
+
+    /** llama.cpp reads GGUF only, and the file as it is. */
+    private LlamaCppBench llamaCpp(Path path) {
+        if (!Files.isRegularFile(path) || model.quantize != null) {
+            throw new ParameterException(spec.commandLine(), "--vs-llama-bench needs a GGUF file, as llama.cpp reads it (no directory, no --quantize)");
+        }
+        try {
+            return LlamaCppBench.locate(vsLlamaBench, llamaSettings(path));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private LlamaCppBench.Settings llamaSettings(Path path) {
+        return new LlamaCppBench.Settings(path, model.threads(), promptTokens, genTokens, batch);
     }
 
     private int conversation(Path path) throws InterruptedException {
@@ -204,82 +230,5 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         return 0;
-    }
-
-    private record Result(String model, long fileBytes, String kv, int threads, int p, int g, int bsz, double[] pp, double[] tg, double[] bt,
-                          long rss, long kvBytes, long bytesPerToken, double bw, MaskBench.Result mask) {
-        /** The warm mask's mean per token over the single-stream decode step (1 / decode tok/s). */
-        double maskFraction() {
-            return mask.meanMs() / 1e3 * median(tg);
-        }
-
-        double fraction() {
-            return bw > 0 ? bytesPerToken * median(tg) / bw : 0;
-        }
-
-        String text() {
-            StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "model: %s (%.2f GB), KV cache %s, threads: %d, medians of %d runs after a warm-up (min-max)%n",
-                    model, fileBytes / 1e9, kv, threads, pp.length));
-            b.append(String.format(Locale.ROOT, "prefill pp%d: %.2f tok/s (%.2f-%.2f)%n", p, median(pp), min(pp), max(pp)));
-            b.append(String.format(Locale.ROOT, "decode tg%d: %.2f tok/s (%.2f-%.2f)%n", g, median(tg), min(tg), max(tg)));
-            b.append(String.format(Locale.ROOT, "batch %d decode: %.2f tok/s aggregate (%.2f-%.2f), %.2fx single-stream%n",
-                    bsz, median(bt), min(bt), max(bt), median(bt) / median(tg)));
-            b.append(String.format(Locale.ROOT, "peak RSS: %.0f MB (file %.0f MB + KV cache %.0f MB + %.0f MB)",
-                    rss / 1e6, fileBytes / 1e6, kvBytes / 1e6, (rss - fileBytes - kvBytes) / 1e6));
-            if (bw > 0) {
-                b.append(String.format(Locale.ROOT, "%nmemory bandwidth: %.2f GB/s; decode reads %.0f MB/token = %.0f%% of it",
-                        bw / 1e9, bytesPerToken / 1e6, 100 * fraction()));
-            }
-            if (mask != null) {
-                b.append(String.format(Locale.ROOT, "%ngrammar mask (JSON Schema, vocab %d, %d tokens x %d passes): mean %.3f ms/token (median %.3f, max %.3f), first pass mean %.3f (builds the automaton); mean = %.2f%% of a decode step (%.1f ms)",
-                        mask.vocab(), mask.steps(), pp.length, mask.meanMs(), mask.medianMs(), mask.maxMs(), mask.firstPassMs(), 100 * maskFraction(), 1e3 / median(tg)));
-            }
-            return b.toString();
-        }
-
-        String json() {
-            StringBuilder b = new StringBuilder("{");
-            b.append("\"model\":\"").append(model.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            b.append(",\"file_bytes\":").append(fileBytes).append(",\"kv_type\":\"").append(kv).append('"').append(",\"threads\":").append(threads);
-            b.append(",\"prompt_tokens\":").append(p).append(",\"gen_tokens\":").append(g).append(",\"batch\":").append(bsz);
-            b.append(",\"runs\":").append(pp.length);
-            field(b, "prefill_tok_s", median(pp)).append(",\"prefill_runs\":").append(arr(pp));
-            field(b, "decode_tok_s", median(tg)).append(",\"decode_runs\":").append(arr(tg));
-            field(b, "batch_decode_tok_s", median(bt)).append(",\"batch_decode_runs\":").append(arr(bt));
-            field(b, "batch_speedup", median(bt) / median(tg));
-            b.append(",\"peak_rss_bytes\":").append(rss).append(",\"kv_cache_bytes\":").append(kvBytes);
-            b.append(",\"weight_bytes_per_token\":").append(bytesPerToken);
-            if (bw > 0) field(field(b, "membw_bytes_s", bw), "decode_bw_fraction", fraction());
-            if (mask != null) {
-                field(field(field(field(b, "mask_ms_median", mask.medianMs()), "mask_ms_mean", mask.meanMs()), "mask_ms_max", mask.maxMs()), "mask_ms_first_pass", mask.firstPassMs());
-                field(b, "mask_decode_fraction", maskFraction()).append(",\"mask_vocab\":").append(mask.vocab());
-            }
-            return b.append('}').toString();
-        }
-    }
-
-    private static StringBuilder field(StringBuilder b, String name, double v) {
-        return b.append(",\"").append(name).append("\":").append(String.format(Locale.ROOT, "%.4g", v));
-    }
-
-    private static String arr(double[] v) {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < v.length; i++) b.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4g", v[i]));
-        return b.append(']').toString();
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double min(double[] v) {
-        return Arrays.stream(v).min().orElse(0);
-    }
-
-    private static double max(double[] v) {
-        return Arrays.stream(v).max().orElse(0);
     }
 }

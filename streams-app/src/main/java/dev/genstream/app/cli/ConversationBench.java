@@ -41,7 +41,7 @@ final class ConversationBench {
                     + String.format(Locale.ROOT, "turn %d: %d prompt tokens (history %d), %d of them from the prefix cache%n",
                     turns, promptTokens, historyTokens, cachedTokens)
                     + String.format(Locale.ROOT, "time to first token: cache off %.1f ms (%.1f-%.1f), cache on %.1f ms (%.1f-%.1f): %.2fx faster%n",
-                    BenchCommand.median(off), min(off), max(off), BenchCommand.median(on), min(on), max(on), ratio())
+                    BenchResult.median(off), min(off), max(off), BenchResult.median(on), min(on), max(on), ratio())
                     + "first token and logprob bits identical on and off: " + (identical ? "yes" : "NO");
         }
 
@@ -50,11 +50,11 @@ final class ConversationBench {
                             + "\"cached_tokens\":%d,\"answer_tokens\":%d,\"ttft_off_ms\":%.4g,\"ttft_on_ms\":%.4g,\"ttft_ratio\":%.4g,"
                             + "\"ttft_off_runs\":%s,\"ttft_on_runs\":%s,\"identical\":%b}",
                     model.replace("\\", "\\\\").replace("\"", "\\\""), threads, turns, historyTokens, promptTokens, cachedTokens,
-                    answerTokens, BenchCommand.median(off), BenchCommand.median(on), ratio(), arr(off), arr(on), identical);
+                    answerTokens, BenchResult.median(off), BenchResult.median(on), ratio(), arr(off), arr(on), identical);
         }
 
         double ratio() {
-            return BenchCommand.median(off) / BenchCommand.median(on);
+            return BenchResult.median(off) / BenchResult.median(on);
         }
     }
 
