@@ -1,9 +1,6 @@
 package dev.genstream.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,8 +19,6 @@ public final class Attention {
 
     /** Positions scored per vector: as wide as the machine allows, as each lane is a separate score. */
     private static final VectorSpecies<Float> P = Vec.FW;
-    private static final VectorSpecies<Short> PS = P.length() == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
-    private static final VectorSpecies<Integer> PI = P.length() == 16 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
     private static final int LANES = P.length();
 
     private Attention() {}
@@ -62,7 +57,7 @@ public final class Attention {
     private static void scores(float[] q, int qOff, float[] keys, short[] keys16, int slots, int kvDim, int kvOff,
             int hd, int first, int n, float scale, float[] out, int outOff) {
         int end = first + n;
-        float[] lanes = null;
+        float[] lanes = null, widened = keys16 == null ? null : scratch(hd * TILE);
         for (int t = first - first % TILE; t < end; t += TILE) {
             int w = Math.min(TILE, slots - t);
             int base = t * kvDim + kvOff * w;
@@ -72,14 +67,21 @@ public final class Attention {
                 }
                 continue;
             }
+            float[] k = keys;
+            if (keys16 != null) {
+                // The head's part of a tile is contiguous; widening it first keeps the dot loop free of calls.
+                widen(keys16, base, widened, 0, hd * TILE);
+                k = widened;
+                base = 0;
+            }
             for (int h = 0; h < TILE; h += LANES) {
                 int lo = t + h;
                 if (lo + LANES <= first || lo >= end) continue;
                 if (lo >= first && lo + LANES <= end) {
-                    tileDot(q, qOff, keys, keys16, base + h, hd, scale, out, outOff + lo - first);
+                    tileDot(q, qOff, k, base + h, hd, scale, out, outOff + lo - first);
                 } else {
                     if (lanes == null) lanes = new float[LANES];
-                    tileDot(q, qOff, keys, keys16, base + h, hd, scale, lanes, 0);
+                    tileDot(q, qOff, k, base + h, hd, scale, lanes, 0);
                     for (int m = Math.max(0, first - lo); m < LANES && lo + m < end; m++) out[outOff + lo + m - first] = lanes[m];
                 }
             }
@@ -87,41 +89,23 @@ public final class Attention {
     }
 
     /** Scores of LANES consecutive slots of a full tile whose head starts at off, stored at dst[dstOff ..]. */
-    private static void tileDot(float[] q, int qOff, float[] keys, short[] keys16, int off, int hd, float scale,
-            float[] dst, int dstOff) {
+    private static void tileDot(float[] q, int qOff, float[] keys, int off, int hd, float scale, float[] dst, int dstOff) {
         FloatVector a0 = FloatVector.zero(P), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int d = 0;
-        if (keys != null) {
-            for (; d + 8 <= hd; d += 8) {
-                int k = off + d * TILE, qd = qOff + d;
-                a0 = FloatVector.fromArray(P, keys, k).fma(FloatVector.broadcast(P, q[qd]), a0);
-                a1 = FloatVector.fromArray(P, keys, k + TILE).fma(FloatVector.broadcast(P, q[qd + 1]), a1);
-                a2 = FloatVector.fromArray(P, keys, k + 2 * TILE).fma(FloatVector.broadcast(P, q[qd + 2]), a2);
-                a3 = FloatVector.fromArray(P, keys, k + 3 * TILE).fma(FloatVector.broadcast(P, q[qd + 3]), a3);
-                a4 = FloatVector.fromArray(P, keys, k + 4 * TILE).fma(FloatVector.broadcast(P, q[qd + 4]), a4);
-                a5 = FloatVector.fromArray(P, keys, k + 5 * TILE).fma(FloatVector.broadcast(P, q[qd + 5]), a5);
-                a6 = FloatVector.fromArray(P, keys, k + 6 * TILE).fma(FloatVector.broadcast(P, q[qd + 6]), a6);
-                a7 = FloatVector.fromArray(P, keys, k + 7 * TILE).fma(FloatVector.broadcast(P, q[qd + 7]), a7);
-            }
-        } else {
-            for (; d + 8 <= hd; d += 8) {
-                int k = off + d * TILE, qd = qOff + d;
-                a0 = f16(keys16, k).fma(FloatVector.broadcast(P, q[qd]), a0);
-                a1 = f16(keys16, k + TILE).fma(FloatVector.broadcast(P, q[qd + 1]), a1);
-                a2 = f16(keys16, k + 2 * TILE).fma(FloatVector.broadcast(P, q[qd + 2]), a2);
-                a3 = f16(keys16, k + 3 * TILE).fma(FloatVector.broadcast(P, q[qd + 3]), a3);
-                a4 = f16(keys16, k + 4 * TILE).fma(FloatVector.broadcast(P, q[qd + 4]), a4);
-                a5 = f16(keys16, k + 5 * TILE).fma(FloatVector.broadcast(P, q[qd + 5]), a5);
-                a6 = f16(keys16, k + 6 * TILE).fma(FloatVector.broadcast(P, q[qd + 6]), a6);
-                a7 = f16(keys16, k + 7 * TILE).fma(FloatVector.broadcast(P, q[qd + 7]), a7);
-            }
+        for (; d + 8 <= hd; d += 8) {
+            int k = off + d * TILE, qd = qOff + d;
+            a0 = FloatVector.fromArray(P, keys, k).fma(FloatVector.broadcast(P, q[qd]), a0);
+            a1 = FloatVector.fromArray(P, keys, k + TILE).fma(FloatVector.broadcast(P, q[qd + 1]), a1);
+            a2 = FloatVector.fromArray(P, keys, k + 2 * TILE).fma(FloatVector.broadcast(P, q[qd + 2]), a2);
+            a3 = FloatVector.fromArray(P, keys, k + 3 * TILE).fma(FloatVector.broadcast(P, q[qd + 3]), a3);
+            a4 = FloatVector.fromArray(P, keys, k + 4 * TILE).fma(FloatVector.broadcast(P, q[qd + 4]), a4);
+            a5 = FloatVector.fromArray(P, keys, k + 5 * TILE).fma(FloatVector.broadcast(P, q[qd + 5]), a5);
+            a6 = FloatVector.fromArray(P, keys, k + 6 * TILE).fma(FloatVector.broadcast(P, q[qd + 6]), a6);
+            a7 = FloatVector.fromArray(P, keys, k + 7 * TILE).fma(FloatVector.broadcast(P, q[qd + 7]), a7);
         }
         // Vec.sum's tree, lane by lane; then the tail as Ops.dot adds it: each product rounded, then added.
         FloatVector s = a0.add(a1).add(a2.add(a3)).add(a4.add(a5).add(a6.add(a7)));
-        for (; d < hd; d++) {
-            FloatVector k = keys != null ? FloatVector.fromArray(P, keys, off + d * TILE) : f16(keys16, off + d * TILE);
-            s = s.add(k.mul(q[qOff + d]));
-        }
+        for (; d < hd; d++) s = s.add(FloatVector.fromArray(P, keys, off + d * TILE).mul(q[qOff + d]));
         s.mul(scale).intoArray(dst, dstOff);
     }
 
@@ -142,7 +126,7 @@ public final class Attention {
     /**
      * out[outOff ..] = Σ weights[i] · value(slot) over the len slots from start on (wrapping), values position-major.
      * Each element adds the positions in order, one fused multiply-add each starting from 0, exactly as zeroing out
-     * and calling {@link Ops#axpy} per position; but 64 dimensions at a time stay in registers across positions.
+     * and calling {@link Ops#axpy} per position; but 64 dimensions stay in registers across a block of positions.
      */
     public static void weightedSum(float[] weights, int len, float[] values, int slots, int kvDim, int kvOff, int headDim,
             int start, float[] out, int outOff) {
@@ -155,49 +139,60 @@ public final class Attention {
         weightedSum(weights, len, null, values, slots, kvDim, kvOff, headDim, start, out, outOff);
     }
 
+    /** Blocks of TILE positions, each a short call (compiled early, unlike one long loop that waits for OSR). */
     private static void weightedSum(float[] weights, int len, float[] values, short[] values16, int slots, int kvDim,
             int kvOff, int hd, int start, float[] out, int outOff) {
-        int d = 0;
-        for (; d + 64 <= hd; d += 64) sum64(weights, len, values, values16, slots, kvDim, kvOff + d, start, out, outOff + d);
-        for (; d + 8 <= hd; d += 8) sum8(weights, len, values, values16, slots, kvDim, kvOff + d, start, out, outOff + d);
-        for (; d < hd; d++) {
-            float y = 0;
-            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
-                int at = slot * kvDim + kvOff + d;
-                y = Math.fma(values != null ? values[at] : Float.float16ToFloat(values16[at]), weights[i], y);
+        java.util.Arrays.fill(out, outOff, outOff + hd, 0f);
+        float[] rows = values16 == null ? null : scratch(hd * TILE);
+        for (int i0 = 0, slot = start; i0 < len; i0 += TILE, slot = (slot + TILE) % slots) {
+            int m = Math.min(TILE, len - i0);
+            float[] v = values;
+            int vOff = kvOff, stride = kvDim, vSlot = slot, vSlots = slots;
+            if (values16 != null) {
+                // this block's rows widened to floats, then summed as float values (the same values, exactly)
+                for (int j = 0, s = slot; j < m; j++, s = s + 1 == slots ? 0 : s + 1) {
+                    widen(values16, s * kvDim + kvOff, rows, j * hd, hd);
+                }
+                v = rows;
+                vOff = 0;
+                stride = hd;
+                vSlot = 0;
+                vSlots = TILE;
             }
-            out[outOff + d] = y;
+            int d = 0;
+            for (; d + 64 <= hd; d += 64) block64(weights, i0, m, v, vSlots, stride, vOff + d, vSlot, out, outOff + d);
+            for (; d + 8 <= hd; d += 8) block8(weights, i0, m, v, vSlots, stride, vOff + d, vSlot, out, outOff + d);
+            for (; d < hd; d++) {
+                float y = out[outOff + d];
+                for (int j = 0, s = vSlot; j < m; j++, s = s + 1 == vSlots ? 0 : s + 1) {
+                    y = Math.fma(v[s * stride + vOff + d], weights[i0 + j], y);
+                }
+                out[outOff + d] = y;
+            }
         }
     }
 
-    /** Eight accumulators of eight lanes: 64 dimensions, all positions. */
-    private static void sum64(float[] weights, int len, float[] values, short[] values16, int slots, int kvDim, int off,
-            int start, float[] out, int outOff) {
+    /** out[outOff .. +64) += weights[i0 + j] · row(slot + j) for j < m, in order: eight accumulators of eight lanes. */
+    private static void block64(float[] weights, int i0, int m, float[] values, int slots, int stride, int off, int slot,
+            float[] out, int outOff) {
         VectorSpecies<Float> f = Vec.F;
-        FloatVector y0 = FloatVector.zero(f), y1 = y0, y2 = y0, y3 = y0, y4 = y0, y5 = y0, y6 = y0, y7 = y0;
-        for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
-            FloatVector a = FloatVector.broadcast(f, weights[i]);
-            int v = slot * kvDim + off;
-            if (values != null) {
-                y0 = FloatVector.fromArray(f, values, v).fma(a, y0);
-                y1 = FloatVector.fromArray(f, values, v + 8).fma(a, y1);
-                y2 = FloatVector.fromArray(f, values, v + 16).fma(a, y2);
-                y3 = FloatVector.fromArray(f, values, v + 24).fma(a, y3);
-                y4 = FloatVector.fromArray(f, values, v + 32).fma(a, y4);
-                y5 = FloatVector.fromArray(f, values, v + 40).fma(a, y5);
-                y6 = FloatVector.fromArray(f, values, v + 48).fma(a, y6);
-                y7 = FloatVector.fromArray(f, values, v + 56).fma(a, y7);
-            } else {
-                y0 = Vec.f16x8(values16, v).fma(a, y0);
-                y1 = Vec.f16x8(values16, v + 8).fma(a, y1);
-                y2 = Vec.f16x8(values16, v + 16).fma(a, y2);
-                y3 = Vec.f16x8(values16, v + 24).fma(a, y3);
-                y4 = Vec.f16x8(values16, v + 32).fma(a, y4);
-                y5 = Vec.f16x8(values16, v + 40).fma(a, y5);
-                y6 = Vec.f16x8(values16, v + 48).fma(a, y6);
-                y7 = Vec.f16x8(values16, v + 56).fma(a, y7);
-            }
+        FloatVector y0 = FloatVector.fromArray(f, out, outOff), y1 = FloatVector.fromArray(f, out, outOff + 8),
+                y2 = FloatVector.fromArray(f, out, outOff + 16), y3 = FloatVector.fromArray(f, out, outOff + 24),
+                y4 = FloatVector.fromArray(f, out, outOff + 32), y5 = FloatVector.fromArray(f, out, outOff + 40),
+                y6 = FloatVector.fromArray(f, out, outOff + 48), y7 = FloatVector.fromArray(f, out, outOff + 56);
+        for (int j = 0; j < m; j++, slot = slot + 1 == slots ? 0 : slot + 1) {
+            FloatVector a = FloatVector.broadcast(f, weights[i0 + j]);
+            int v = slot * stride + off;
+            y0 = FloatVector.fromArray(f, values, v).fma(a, y0);
+            y1 = FloatVector.fromArray(f, values, v + 8).fma(a, y1);
+            y2 = FloatVector.fromArray(f, values, v + 16).fma(a, y2);
+            y3 = FloatVector.fromArray(f, values, v + 24).fma(a, y3);
+            y4 = FloatVector.fromArray(f, values, v + 32).fma(a, y4);
+            y5 = FloatVector.fromArray(f, values, v + 40).fma(a, y5);
+            y6 = FloatVector.fromArray(f, values, v + 48).fma(a, y6);
+            y7 = FloatVector.fromArray(f, values, v + 56).fma(a, y7);
         }
+        // stored here, not handed to a helper: a vector passed to a call C2 does not inline is boxed
         y0.intoArray(out, outOff);
         y1.intoArray(out, outOff + 8);
         y2.intoArray(out, outOff + 16);
@@ -208,22 +203,29 @@ public final class Attention {
         y7.intoArray(out, outOff + 56);
     }
 
-    private static void sum8(float[] weights, int len, float[] values, short[] values16, int slots, int kvDim, int off,
-            int start, float[] out, int outOff) {
-        FloatVector y = FloatVector.zero(Vec.F);
-        for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
-            int v = slot * kvDim + off;
-            FloatVector x = values != null ? FloatVector.fromArray(Vec.F, values, v) : Vec.f16x8(values16, v);
-            y = x.fma(FloatVector.broadcast(Vec.F, weights[i]), y);
+    /** As {@link #block64} for eight dimensions. */
+    private static void block8(float[] weights, int i0, int m, float[] values, int slots, int stride, int off, int slot,
+            float[] out, int outOff) {
+        FloatVector y = FloatVector.fromArray(Vec.F, out, outOff);
+        for (int j = 0; j < m; j++, slot = slot + 1 == slots ? 0 : slot + 1) {
+            y = FloatVector.fromArray(Vec.F, values, slot * stride + off).fma(FloatVector.broadcast(Vec.F, weights[i0 + j]), y);
         }
         y.intoArray(out, outOff);
     }
 
-    /** LANES f16 values widened to float, exactly (as {@link Vec#f16x8}, at the scoring width). */
-    private static FloatVector f16(short[] a, int offset) {
-        IntVector bits = (IntVector) ShortVector.fromArray(PS, a, offset).convertShape(VectorOperators.S2I, PI, 0);
-        FloatVector mag = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-        IntVector sign = bits.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        return mag.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    /** dst[dstOff ..] = n f16 values from src[srcOff ..] widened, exactly; one small loop, so f16x8 inlines. */
+    private static void widen(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) Vec.f16x8(src, srcOff + i).intoArray(dst, dstOff + i);
+        for (; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(src[srcOff + i]);
+    }
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[64 * TILE]);
+
+    /** This thread's scratch of at least n floats (widened f16 keys or values). */
+    private static float[] scratch(int n) {
+        float[] a = SCRATCH.get();
+        if (a.length < n) SCRATCH.set(a = new float[n]);
+        return a;
     }
 }

@@ -33,6 +33,8 @@ public final class Transformer {
     private final Rope rope, localRope;
     private final Parallel parallel;
     private Workspace ws;
+    /** Each thread's attention scores, kept across calls: one array per thread, grown to the longest row seen. */
+    private final ThreadLocal<float[]> scoreScratch = ThreadLocal.withInitial(() -> new float[0]);
 
     public Transformer(ModelConfig config, Weights weights, Parallel parallel) {
         this(config, weights, parallel, config.contextLength());
@@ -188,9 +190,12 @@ public final class Transformer {
             KvCache cache = rows.cache()[r];
             cache.store(l, rows.pos()[r], ws.k, r * kvDim, ws.v, r * kvDim);
         }
+        // Every (row, head) on its own; later rows first, as in a prefill they see the most positions, so the
+        // threads claiming chunks finish on the light ones together.
         parallel.forRange(n * c.heads(), (from, to) -> {
-            float[] scores = new float[rows.maxPos() + 1];
-            for (int i = from; i < to; i++) attendHead(l, i / c.heads(), i % c.heads(), rows, scores);
+            float[] scores = scoreScratch.get();
+            if (scores.length <= rows.maxPos()) scoreScratch.set(scores = new float[rows.maxPos() + 1]);
+            for (int i = from; i < to; i++) attendHead(l, n - 1 - i / c.heads(), i % c.heads(), rows, scores);
         });
         project(layer.wo(), layer.bo(), ws.att, n, ws.out);
     }
