@@ -1,6 +1,9 @@
 package dev.genstream.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * a storage's last tile). A vector load then holds one dimension of several positions, and each position's score
  * is a lane: no horizontal reduction per position. Lane by lane the arithmetic is {@link Ops#dot}'s (dimension d
  * into partial sum d mod 8, the same fixed tree, the same tail), so every score has the bits it had before.
- * Values stay position-major; their sum adds positions in order, one fused multiply-add each, as {@link Ops#axpy}.
+ * (Values stay position-major and are summed by {@link Ops#axpy} per position: a register-blocked sum over
+ * positions measured slower in AttentionBenchmark.)
  */
 public final class Attention {
     /** Slots per key tile: whole vectors at 256 and at 512 bits. */
@@ -20,6 +24,8 @@ public final class Attention {
     /** Positions scored per vector: as wide as the machine allows, as each lane is a separate score. */
     private static final VectorSpecies<Float> P = Vec.FW;
     private static final int LANES = P.length();
+    private static final VectorSpecies<Short> PS = LANES == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> PI = LANES == 16 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
 
     private Attention() {}
 
@@ -123,100 +129,14 @@ public final class Attention {
         return keys != null ? keys[i] : Float.float16ToFloat(keys16[i]);
     }
 
-    /**
-     * out[outOff ..] = Σ weights[i] · value(slot) over the len slots from start on (wrapping), values position-major.
-     * Each element adds the positions in order, one fused multiply-add each starting from 0, exactly as zeroing out
-     * and calling {@link Ops#axpy} per position; but 64 dimensions stay in registers across a block of positions.
-     */
-    public static void weightedSum(float[] weights, int len, float[] values, int slots, int kvDim, int kvOff, int headDim,
-            int start, float[] out, int outOff) {
-        weightedSum(weights, len, values, null, slots, kvDim, kvOff, headDim, start, out, outOff);
-    }
-
-    /** As above, for values stored as f16 bits. */
-    public static void weightedSum(float[] weights, int len, short[] values, int slots, int kvDim, int kvOff, int headDim,
-            int start, float[] out, int outOff) {
-        weightedSum(weights, len, null, values, slots, kvDim, kvOff, headDim, start, out, outOff);
-    }
-
-    /** Blocks of TILE positions, each a short call (compiled early, unlike one long loop that waits for OSR). */
-    private static void weightedSum(float[] weights, int len, float[] values, short[] values16, int slots, int kvDim,
-            int kvOff, int hd, int start, float[] out, int outOff) {
-        java.util.Arrays.fill(out, outOff, outOff + hd, 0f);
-        float[] rows = values16 == null ? null : scratch(hd * TILE);
-        for (int i0 = 0, slot = start; i0 < len; i0 += TILE, slot = (slot + TILE) % slots) {
-            int m = Math.min(TILE, len - i0);
-            float[] v = values;
-            int vOff = kvOff, stride = kvDim, vSlot = slot, vSlots = slots;
-            if (values16 != null) {
-                // this block's rows widened to floats, then summed as float values (the same values, exactly)
-                for (int j = 0, s = slot; j < m; j++, s = s + 1 == slots ? 0 : s + 1) {
-                    widen(values16, s * kvDim + kvOff, rows, j * hd, hd);
-                }
-                v = rows;
-                vOff = 0;
-                stride = hd;
-                vSlot = 0;
-                vSlots = TILE;
-            }
-            int d = 0;
-            for (; d + 64 <= hd; d += 64) block64(weights, i0, m, v, vSlots, stride, vOff + d, vSlot, out, outOff + d);
-            for (; d + 8 <= hd; d += 8) block8(weights, i0, m, v, vSlots, stride, vOff + d, vSlot, out, outOff + d);
-            for (; d < hd; d++) {
-                float y = out[outOff + d];
-                for (int j = 0, s = vSlot; j < m; j++, s = s + 1 == vSlots ? 0 : s + 1) {
-                    y = Math.fma(v[s * stride + vOff + d], weights[i0 + j], y);
-                }
-                out[outOff + d] = y;
-            }
-        }
-    }
-
-    /** out[outOff .. +64) += weights[i0 + j] · row(slot + j) for j < m, in order: eight accumulators of eight lanes. */
-    private static void block64(float[] weights, int i0, int m, float[] values, int slots, int stride, int off, int slot,
-            float[] out, int outOff) {
-        VectorSpecies<Float> f = Vec.F;
-        FloatVector y0 = FloatVector.fromArray(f, out, outOff), y1 = FloatVector.fromArray(f, out, outOff + 8),
-                y2 = FloatVector.fromArray(f, out, outOff + 16), y3 = FloatVector.fromArray(f, out, outOff + 24),
-                y4 = FloatVector.fromArray(f, out, outOff + 32), y5 = FloatVector.fromArray(f, out, outOff + 40),
-                y6 = FloatVector.fromArray(f, out, outOff + 48), y7 = FloatVector.fromArray(f, out, outOff + 56);
-        for (int j = 0; j < m; j++, slot = slot + 1 == slots ? 0 : slot + 1) {
-            FloatVector a = FloatVector.broadcast(f, weights[i0 + j]);
-            int v = slot * stride + off;
-            y0 = FloatVector.fromArray(f, values, v).fma(a, y0);
-            y1 = FloatVector.fromArray(f, values, v + 8).fma(a, y1);
-            y2 = FloatVector.fromArray(f, values, v + 16).fma(a, y2);
-            y3 = FloatVector.fromArray(f, values, v + 24).fma(a, y3);
-            y4 = FloatVector.fromArray(f, values, v + 32).fma(a, y4);
-            y5 = FloatVector.fromArray(f, values, v + 40).fma(a, y5);
-            y6 = FloatVector.fromArray(f, values, v + 48).fma(a, y6);
-            y7 = FloatVector.fromArray(f, values, v + 56).fma(a, y7);
-        }
-        // stored here, not handed to a helper: a vector passed to a call C2 does not inline is boxed
-        y0.intoArray(out, outOff);
-        y1.intoArray(out, outOff + 8);
-        y2.intoArray(out, outOff + 16);
-        y3.intoArray(out, outOff + 24);
-        y4.intoArray(out, outOff + 32);
-        y5.intoArray(out, outOff + 40);
-        y6.intoArray(out, outOff + 48);
-        y7.intoArray(out, outOff + 56);
-    }
-
-    /** As {@link #block64} for eight dimensions. */
-    private static void block8(float[] weights, int i0, int m, float[] values, int slots, int stride, int off, int slot,
-            float[] out, int outOff) {
-        FloatVector y = FloatVector.fromArray(Vec.F, out, outOff);
-        for (int j = 0; j < m; j++, slot = slot + 1 == slots ? 0 : slot + 1) {
-            y = FloatVector.fromArray(Vec.F, values, slot * stride + off).fma(FloatVector.broadcast(Vec.F, weights[i0 + j]), y);
-        }
-        y.intoArray(out, outOff);
-    }
-
-    /** dst[dstOff ..] = n f16 values from src[srcOff ..] widened, exactly; one small loop, so f16x8 inlines. */
+    /** dst[dstOff ..] = n f16 values from src[srcOff ..] widened, exactly; one small loop, so nothing fails to inline. */
     private static void widen(short[] src, int srcOff, float[] dst, int dstOff, int n) {
         int i = 0;
-        for (; i + 8 <= n; i += 8) Vec.f16x8(src, srcOff + i).intoArray(dst, dstOff + i);
+        for (; i + LANES <= n; i += LANES) {
+            // sign-extended, shifted into float position with the sign bit kept: the value times 2^-112, exactly
+            IntVector x = (IntVector) ShortVector.fromArray(PS, src, srcOff + i).convertShape(VectorOperators.S2I, PI, 0);
+            x.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f).intoArray(dst, dstOff + i);
+        }
         for (; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(src[srcOff + i]);
     }
 

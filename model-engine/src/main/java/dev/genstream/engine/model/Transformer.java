@@ -228,10 +228,17 @@ public final class Transformer {
         }
         if (c.attnSoftcap() > 0) Ops.softcap(scores, 0, len, c.attnSoftcap());
         Ops.softmax(scores, 0, len);
+        java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
         if (cache.type() == KvType.F16) {
-            Attention.weightedSum(scores, len, cache.values16(l), slots, kvDim, kvOff, hd, start, ws.att, qOff);
+            short[] values = cache.values16(l);
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                Ops.axpyF16(scores[i], values, slot * kvDim + kvOff, ws.att, qOff, hd);
+            }
         } else {
-            Attention.weightedSum(scores, len, cache.values(l), slots, kvDim, kvOff, hd, start, ws.att, qOff);
+            float[] values = cache.values(l);
+            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
+                Ops.axpy(scores[i], values, slot * kvDim + kvOff, ws.att, qOff, hd);
+            }
         }
     }
 

@@ -18,8 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One decode row's attention in one layer at Llama-3.2-1B's shape (32 heads over 8 KV heads of 64), single-threaded:
- * the tiled kernels ({@link Attention}) against the per-position loop they replaced ({@link Ops#dot} per key,
- * {@link Ops#axpy} per value, keys position-major). Both give the same bits (AttentionTest); this says what it costs.
+ * scores from tiled keys ({@link Attention}) against the per-position loop they replaced ({@link Ops#dot} per key,
+ * keys position-major), alone and with the softmax and the value sum ({@link Ops#axpy} per position) both share.
+ * Both give the same bits (AttentionTest); this says what it costs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,7 +39,7 @@ public class AttentionBenchmark {
     @Param({"f32", "f16"})
     public String kv;
 
-    private float[] q, out, scores, keys, values, tiledKeys;
+    private float[] q, out, scores, weights, keys, values, tiledKeys;
     private short[] keys16, values16, tiledKeys16;
 
     @Setup
@@ -47,6 +48,8 @@ public class AttentionBenchmark {
         q = RandomMatrix.vector(HEADS * HEAD_DIM, 12);
         out = new float[HEADS * HEAD_DIM];
         scores = new float[context];
+        weights = RandomMatrix.vector(context, 13);
+        Ops.softmax(weights, 0, context);
         int n = context * KV_DIM;
         keys = new float[n];
         values = new float[n];
@@ -74,8 +77,11 @@ public class AttentionBenchmark {
             if (f16) Attention.scores(q, qOff, tiledKeys16, context, KV_DIM, kvOff, HEAD_DIM, 0, context, SCALE, scores);
             else Attention.scores(q, qOff, tiledKeys, context, KV_DIM, kvOff, HEAD_DIM, 0, context, SCALE, scores);
             Ops.softmax(scores, 0, context);
-            if (f16) Attention.weightedSum(scores, context, values16, context, KV_DIM, kvOff, HEAD_DIM, 0, out, qOff);
-            else Attention.weightedSum(scores, context, values, context, KV_DIM, kvOff, HEAD_DIM, 0, out, qOff);
+            java.util.Arrays.fill(out, qOff, qOff + HEAD_DIM, 0f);
+            for (int i = 0; i < context; i++) {
+                if (f16) Ops.axpyF16(scores[i], values16, i * KV_DIM + kvOff, out, qOff, HEAD_DIM);
+                else Ops.axpy(scores[i], values, i * KV_DIM + kvOff, out, qOff, HEAD_DIM);
+            }
         }
         return out;
     }
@@ -121,6 +127,16 @@ public class AttentionBenchmark {
                 scores[i] = (f16 ? Ops.dotF16(q, qOff, keys16, i * KV_DIM + kvOff, HEAD_DIM)
                         : Ops.dot(q, qOff, keys, i * KV_DIM + kvOff, HEAD_DIM)) * SCALE;
             }
+        }
+        return scores;
+    }
+
+    /** The softmax alone over one head's scores, 32 times (both variants run this same code). */
+    @Benchmark
+    public float[] softmax() {
+        for (int h = 0; h < HEADS; h++) {
+            System.arraycopy(weights, 0, scores, 0, context);
+            Ops.softmax(scores, 0, context);
         }
         return scores;
     }
