@@ -1,8 +1,11 @@
 package dev.genstream.engine.model;
 
+import dev.genstream.engine.kernels.Attention;
+
 /**
- * One sequence's keys and values for every layer, position-major: k[layer][slot * kvDim + head * headDim + i], as
- * floats ({@link KvType#F32}) or half-precision bits ({@link KvType#F16}). Storage grows in steps up to the
+ * One sequence's keys and values for every layer, as floats ({@link KvType#F32}) or half-precision bits
+ * ({@link KvType#F16}). Values are position-major: v[layer][slot * kvDim + head * headDim + i]. Keys are in tiles of
+ * {@link Attention#TILE} slots, each dimension-major, so attention scores several positions per vector. Storage grows in steps up to the
  * capacity, so a short chat does not pay for a long context. A sliding-window layer keeps only what its queries can
  * still see: a ring of the last {@code window - 1} positions plus room for the tokens one forward pass appends, so
  * position p lives in slot {@code p % slots}. Elsewhere slots never wrap.
@@ -90,16 +93,35 @@ public final class KvCache {
     }
 
     private void copyRows(KvCache source, int positions) {
+        // Whole tiles below positions are laid out alike in both (both hold at least positions slots).
+        int tiled = positions - positions % Attention.TILE;
         for (int l = 0; l < layers; l++) {
             if (type == KvType.F32) {
-                System.arraycopy(source.keys[l], 0, keys[l], 0, positions * kvDim);
+                System.arraycopy(source.keys[l], 0, keys[l], 0, tiled * kvDim);
                 System.arraycopy(source.values[l], 0, values[l], 0, positions * kvDim);
             } else {
-                System.arraycopy(source.keys16[l], 0, keys16[l], 0, positions * kvDim);
+                System.arraycopy(source.keys16[l], 0, keys16[l], 0, tiled * kvDim);
                 System.arraycopy(source.values16[l], 0, values16[l], 0, positions * kvDim);
+            }
+            for (int p = tiled; p < positions; p++) {
+                if (type == KvType.F32) copyKey(source.keys[l], source.slots[l], p, keys[l], slots[l], p);
+                else copyKey(source.keys16[l], source.slots[l], p, keys16[l], slots[l], p);
             }
         }
         length = positions;
+    }
+
+    /** Copies the key in slot {@code from} of a storage of srcSlots slots to slot {@code to} of one of dstSlots. */
+    private void copyKey(float[] src, int srcSlots, int from, float[] dst, int dstSlots, int to) {
+        int a = Attention.keyIndex(from, kvDim), as = Attention.keyStride(from, srcSlots);
+        int b = Attention.keyIndex(to, kvDim), bs = Attention.keyStride(to, dstSlots);
+        for (int i = 0; i < kvDim; i++) dst[b + i * bs] = src[a + i * as];
+    }
+
+    private void copyKey(short[] src, int srcSlots, int from, short[] dst, int dstSlots, int to) {
+        int a = Attention.keyIndex(from, kvDim), as = Attention.keyStride(from, srcSlots);
+        int b = Attention.keyIndex(to, kvDim), bs = Attention.keyStride(to, dstSlots);
+        for (int i = 0; i < kvDim; i++) dst[b + i * bs] = src[a + i * as];
     }
 
     public int capacity() {
@@ -143,6 +165,7 @@ public final class KvCache {
         length = n;
     }
 
+    /** A layer's keys, tiled as {@link Attention} reads them. */
     float[] keys(int layer) {
         return keys[layer];
     }
@@ -159,22 +182,19 @@ public final class KvCache {
         return values16[layer];
     }
 
-    /** Where position p of a layer lives, in values from the start of its keys or values. */
-    int offset(int layer, int p) {
-        return (p % slots(layer)) * kvDim;
-    }
-
     /** Stores position p's key and value vectors (kvDim each) of a layer, rounded to the cache's type. */
     void store(int layer, int p, float[] k, int kOff, float[] v, int vOff) {
-        int o = offset(layer, p);
+        int slot = p % slots(layer), o = slot * kvDim;
+        int ko = Attention.keyIndex(slot, kvDim), ks = Attention.keyStride(slot, slots(layer));
         if (type == KvType.F32) {
-            System.arraycopy(k, kOff, keys[layer], o, kvDim);
+            float[] kd = keys[layer];
+            for (int i = 0; i < kvDim; i++) kd[ko + i * ks] = k[kOff + i];
             System.arraycopy(v, vOff, values[layer], o, kvDim);
             return;
         }
         short[] kd = keys16[layer], vd = values16[layer];
         for (int i = 0; i < kvDim; i++) {
-            kd[o + i] = Float.floatToFloat16(k[kOff + i]);
+            kd[ko + i * ks] = Float.floatToFloat16(k[kOff + i]);
             vd[o + i] = Float.floatToFloat16(v[vOff + i]);
         }
     }
@@ -208,18 +228,28 @@ public final class KvCache {
     /** Re-slots the positions a layer still holds into storage for {@code n} positions. */
     private void grow(int l, int n) {
         int have = slots[l];
+        // Unwrapped (every held position p in slot p of both storages): whole tiles and values copy as blocks.
+        int linear = length <= have ? length - length % Attention.TILE : 0;
         if (type == KvType.F32) {
             float[] k = new float[n * kvDim], v = new float[n * kvDim];
-            for (int p = Math.max(0, length - have); have > 0 && p < length; p++) {
-                System.arraycopy(keys[l], (p % have) * kvDim, k, (p % n) * kvDim, kvDim);
+            if (linear > 0) {
+                System.arraycopy(keys[l], 0, k, 0, linear * kvDim);
+                System.arraycopy(values[l], 0, v, 0, linear * kvDim);
+            }
+            for (int p = Math.max(linear, length - have); have > 0 && p < length; p++) {
+                copyKey(keys[l], have, p % have, k, n, p % n);
                 System.arraycopy(values[l], (p % have) * kvDim, v, (p % n) * kvDim, kvDim);
             }
             keys[l] = k;
             values[l] = v;
         } else {
             short[] k = new short[n * kvDim], v = new short[n * kvDim];
-            for (int p = Math.max(0, length - have); have > 0 && p < length; p++) {
-                System.arraycopy(keys16[l], (p % have) * kvDim, k, (p % n) * kvDim, kvDim);
+            if (linear > 0) {
+                System.arraycopy(keys16[l], 0, k, 0, linear * kvDim);
+                System.arraycopy(values16[l], 0, v, 0, linear * kvDim);
+            }
+            for (int p = Math.max(linear, length - have); have > 0 && p < length; p++) {
+                copyKey(keys16[l], have, p % have, k, n, p % n);
                 System.arraycopy(values16[l], (p % have) * kvDim, v, (p % n) * kvDim, kvDim);
             }
             keys16[l] = k;

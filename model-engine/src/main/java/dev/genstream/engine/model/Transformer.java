@@ -1,5 +1,6 @@
 package dev.genstream.engine.model;
 
+import dev.genstream.engine.kernels.Attention;
 import dev.genstream.engine.kernels.Ops;
 import dev.genstream.engine.kernels.Parallel;
 import dev.genstream.engine.kernels.Rope;
@@ -32,6 +33,8 @@ public final class Transformer {
     private final Rope rope, localRope;
     private final Parallel parallel;
     private Workspace ws;
+    /** Each thread's attention scores, kept across calls: one array per thread, grown to the longest row seen. */
+    private final ThreadLocal<float[]> scoreScratch = ThreadLocal.withInitial(() -> new float[0]);
 
     public Transformer(ModelConfig config, Weights weights, Parallel parallel) {
         this(config, weights, parallel, config.contextLength());
@@ -187,9 +190,12 @@ public final class Transformer {
             KvCache cache = rows.cache()[r];
             cache.store(l, rows.pos()[r], ws.k, r * kvDim, ws.v, r * kvDim);
         }
+        // Every (row, head) on its own; later rows first, as in a prefill they see the most positions, so the
+        // threads claiming chunks finish on the light ones together.
         parallel.forRange(n * c.heads(), (from, to) -> {
-            float[] scores = new float[rows.maxPos() + 1];
-            for (int i = from; i < to; i++) attendHead(l, i / c.heads(), i % c.heads(), rows, scores);
+            float[] scores = scoreScratch.get();
+            if (scores.length <= rows.maxPos()) scoreScratch.set(scores = new float[rows.maxPos() + 1]);
+            for (int i = from; i < to; i++) attendHead(l, n - 1 - i / c.heads(), i % c.heads(), rows, scores);
         });
         project(layer.wo(), layer.bo(), ws.att, n, ws.out);
     }
@@ -213,24 +219,17 @@ public final class Transformer {
         KvCache cache = rows.cache()[r];
         int first = c.slidingLayer(l) ? Math.max(0, rows.pos()[r] - c.slidingWindow() + 1) : 0;
         int len = rows.pos()[r] + 1 - first;
-        // positions first.. sit in consecutive slots that wrap once at most (a ring of a window layer); no division per key
+        // positions first.. sit in consecutive slots that wrap once at most (a ring of a window layer)
         int slots = cache.slots(l), start = first % slots;
-        boolean f16 = cache.type() == KvType.F16;
-        if (f16) {
-            short[] keys = cache.keys16(l);
-            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
-                scores[i] = Ops.dotF16(ws.q, qOff, keys, slot * kvDim + kvOff, hd) * c.attentionScale();
-            }
+        if (cache.type() == KvType.F16) {
+            Attention.scores(ws.q, qOff, cache.keys16(l), slots, kvDim, kvOff, hd, start, len, c.attentionScale(), scores);
         } else {
-            float[] keys = cache.keys(l);
-            for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
-                scores[i] = Ops.dot(ws.q, qOff, keys, slot * kvDim + kvOff, hd) * c.attentionScale();
-            }
+            Attention.scores(ws.q, qOff, cache.keys(l), slots, kvDim, kvOff, hd, start, len, c.attentionScale(), scores);
         }
         if (c.attnSoftcap() > 0) Ops.softcap(scores, 0, len, c.attnSoftcap());
         Ops.softmax(scores, 0, len);
         java.util.Arrays.fill(ws.att, qOff, qOff + hd, 0f);
-        if (f16) {
+        if (cache.type() == KvType.F16) {
             short[] values = cache.values16(l);
             for (int i = 0, slot = start; i < len; i++, slot = slot + 1 == slots ? 0 : slot + 1) {
                 Ops.axpyF16(scores[i], values, slot * kvDim + kvOff, ws.att, qOff, hd);
