@@ -70,7 +70,7 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
 
     @Override
     void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
-        if (paired(n) && (r1 - r0) % 2 == 0) {
+        if (paired(n)) {
             pairedTile(r0, r1, a, n, out);
             return;
         }
@@ -87,7 +87,7 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
         }
     }
 
-    /** The tile's rows packed in pairs for {@link PairedGemm}, then every vector, four at a time. */
+    /** The tile's rows packed in pairs for {@link PairedGemm}, then every vector, four at a time; an odd last row alone. */
     private void pairedTile(int r0, int r1, Q8Activations a, int n, float[] out) {
         int pairs = (r1 - r0) / 2, pw = PairedGemm.PAIR_BLOCK * blocks, ps = PairedGemm.PAIR_SCALES * blocks;
         Tile t = TILE.get().fit(pairs * pw, pairs * ps);
@@ -98,6 +98,9 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
         }
         for (; s < n; s++) {
             for (int p = 0; p < pairs; p++) PairedGemm.dot1(t.w, p * pw, t.scales, p * ps, narrow, a, s, out, r0 + 2 * p, rows, t.lanes);
+        }
+        if ((r1 - r0) % 2 != 0) {
+            for (s = 0; s < n; s++) out[s * rows + r1 - 1] = dot(r1 - 1, a, s);
         }
     }
 
