@@ -4,7 +4,6 @@ import dev.genstream.engine.gguf.GgmlType;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * Weights in 32-value blocks of small integers with one scale each (Q8_0, Q4_0), multiplied as ggml does: the
@@ -113,8 +112,8 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
             weights(off2, 1).intoArray(w, o + 16);
             weights(off, 1).intoArray(w, o + 32);
             weights(off2, 0).intoArray(w, o + 48);
-            Arrays.fill(scales, so, so + 8, scale(off));
-            Arrays.fill(scales, so + 8, so + 16, scale(off2));
+            FloatVector.broadcast(Vec.F, scale(off)).intoArray(scales, so);
+            FloatVector.broadcast(Vec.F, scale(off2)).intoArray(scales, so + 8);
         }
     }
 
