@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -42,7 +44,10 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     private final PromptValidator validator;
     private final Duration punctuateEvery;
     private final long dedupRetentionMs;
+    private final RegistryStatus registry;
     private final Map<String, Running> running = new HashMap<>();
+    /** Resumed requests whose avro_subject the registry could not resolve yet; their progress stays in the store. */
+    private final Set<String> awaitingRegistry = new LinkedHashSet<>();
     private final Map<String, Scoring> scoring = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, Progress> progress;
@@ -52,11 +57,12 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
 
     private record Scoring(ScoreHandle handle, PromptValidator.Accepted accepted) {}
 
-    GenerationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long dedupRetentionMs) {
+    GenerationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long dedupRetentionMs, RegistryStatus registry) {
         this.service = service;
         this.validator = validator;
         this.punctuateEvery = punctuateEvery;
         this.dedupRetentionMs = dedupRetentionMs;
+        this.registry = registry;
     }
 
     @Override
@@ -77,7 +83,7 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     public void process(Record<String, PromptRequest> record) {
         Origin origin = Origin.from(record.headers());
         String id = record.key();
-        if (running.containsKey(id) || scoring.containsKey(id) || progress.get(id) != null || done.get(id) != null) {
+        if (running.containsKey(id) || scoring.containsKey(id) || awaitingRegistry.contains(id) || progress.get(id) != null || done.get(id) != null) {
             forward(id, DeadLetters.of(origin, ErrorCode.DUPLICATE_REQUEST,
                     "request_id " + id + " was already accepted; it is answered once", id));
             return;
@@ -87,22 +93,40 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
         start(id, p);
     }
 
-    private void start(String id, Progress p) {
+    /** False when the registry could not resolve the request's avro_subject: it stays in the store and is retried. */
+    private boolean start(String id, Progress p) {
         try {
             PromptValidator.Accepted a = validator.validate(p.request());
             if (a.isScore()) { // deterministic: a resumed score request is simply scored again
                 scoring.put(id, new Scoring(service.scheduler().submitScore(id, a.promptIds(), a.continuationIds(),
                         a.params().sampling().logprobs()), a));
-                return;
+                return true;
             }
             running.put(id, new Running(service.scheduler().submit(id, a.promptIds(), a.params(), p.tokens()), a));
+        } catch (PromptValidator.RegistryUnavailable r) { // a resumed request's pinned schema, not cached in this process
+            registry.unavailable(r.getMessage());
+            awaitingRegistry.add(id);
+            return false;
         } catch (PromptValidator.Rejected r) { // only if the service's limits changed since it was accepted
             fail(id, p, r.code(), r.getMessage());
         }
+        return true;
+    }
+
+    /** Starts the requests that wait for the registry, in order, until it still cannot answer. */
+    private void retryAwaitingRegistry(long now) {
+        if (awaitingRegistry.isEmpty() || !registry.due(now)) return;
+        for (var it = awaitingRegistry.iterator(); it.hasNext(); ) {
+            String id = it.next();
+            it.remove();
+            if (!start(id, progress.get(id))) return;
+        }
+        registry.available();
     }
 
     /** Forwards everything the engine produced for this task's requests since the last punctuation. */
     private void deliver(long now) {
+        retryAwaitingRegistry(now);
         Tokenizer tokenizer = service.model().tokenizer();
         for (var it = scoring.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
@@ -213,5 +237,6 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
         running.clear();
         scoring.values().forEach(r -> r.handle().cancel());
         scoring.clear();
+        awaitingRegistry.clear();
     }
 }
