@@ -50,11 +50,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * A broker on this loopback port (0: any free one) with its data under {@code dir}. A folder that already holds
-     * a broker's data is reused as it is (same cluster, topics and offsets), so a restart continues where it stopped.
+     * A broker on this loopback port with its data under {@code dir}. A folder that already holds a broker's data is
+     * reused as it is (same cluster, topics and offsets), so a restart continues where it stopped. Port 0 means the
+     * port this folder's broker had last time if it is free (clients only know the bootstrap address: a broker back
+     * on another port would be lost to them), else any free one.
      */
     public static EmbeddedKafka start(Path dir, boolean ownsDir, int port) throws Exception {
-        int brokerPort = port == 0 ? freePort() : port, controllerPort = freePort();
+        Path portFile = dir.resolve("broker.port");
+        int brokerPort = port != 0 ? port : previousPort(portFile), controllerPort = freePort();
         String logDir = dir.resolve("data").toString();
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -82,6 +85,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
 
         if (!Files.exists(Path.of(logDir, "meta.properties"))) format(logDir);
+        Files.createDirectories(dir);
+        Files.writeString(portFile, Integer.toString(brokerPort));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
         server.startup();
         EmbeddedKafka kafka = new EmbeddedKafka(server, dir, ownsDir, "127.0.0.1:" + brokerPort);
@@ -112,6 +117,18 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrap;
+    }
+
+    /** The port recorded in {@code file} if it is free now, else any free port. */
+    private static int previousPort(Path file) throws IOException {
+        if (Files.exists(file)) {
+            try (ServerSocket s = new ServerSocket(Integer.parseInt(Files.readString(file).strip()), 0, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException | NumberFormatException taken) {
+                // someone else has it now: any free port
+            }
+        }
+        return freePort();
     }
 
     private static int freePort() throws IOException {

@@ -30,6 +30,15 @@ public class SchemaRegistryException extends RuntimeException {
         return status == 404;
     }
 
+    /**
+     * The registry answered, and the answer will not change by asking again: no such subject, version or id (404),
+     * or a malformed request (400, 422). Anything else (no answer, a server error, a refused credential, a rate
+     * limit) may pass, so callers retry it rather than give up on the record.
+     */
+    public boolean isDefinitive() {
+        return status == 404 || status == 400 || status == 422;
+    }
+
     /** The subject's compatibility rule refused the schema. */
     public boolean isIncompatible() {
         return status == 409;

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -42,7 +43,10 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     private final PromptValidator validator;
     private final Duration punctuateEvery;
     private final long dedupRetentionMs;
+    private final RegistryStatus registry;
     private final Map<String, Running> running = new HashMap<>();
+    /** Resumed requests whose avro_subject the registry could not resolve yet; their progress stays in the store. */
+    private final Map<String, ProgressLog.Request> awaitingRegistry = new LinkedHashMap<>();
     private final Map<String, Scoring> scoring = new HashMap<>();
     private ProcessorContext<String, SpecificRecord> context;
     private ProgressLog progress;
@@ -52,11 +56,12 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
 
     private record Scoring(ScoreHandle handle, PromptValidator.Accepted accepted, ProgressLog.Request request) {}
 
-    GenerationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long dedupRetentionMs) {
+    GenerationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long dedupRetentionMs, RegistryStatus registry) {
         this.service = service;
         this.validator = validator;
         this.punctuateEvery = punctuateEvery;
         this.dedupRetentionMs = dedupRetentionMs;
+        this.registry = registry;
     }
 
     @Override
@@ -73,7 +78,7 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
     public void process(Record<String, PromptRequest> record) {
         Origin origin = Origin.from(record.headers());
         String id = record.key();
-        if (running.containsKey(id) || scoring.containsKey(id) || progress.contains(id) || done.get(id) != null) {
+        if (running.containsKey(id) || scoring.containsKey(id) || awaitingRegistry.containsKey(id) || progress.contains(id) || done.get(id) != null) {
             forward(id, DeadLetters.of(origin, ErrorCode.DUPLICATE_REQUEST,
                     "request_id " + id + " was already accepted; it is answered once", id));
             return;
@@ -81,7 +86,8 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
         start(progress.add(id, new Progress(record.value(), origin, new int[0], System.currentTimeMillis())));
     }
 
-    private void start(ProgressLog.Request r) {
+    /** False when the registry could not resolve the request's avro_subject: it stays in the store and is retried. */
+    private boolean start(ProgressLog.Request r) {
         String id = r.id();
         Progress p = r.progress();
         try {
@@ -89,16 +95,33 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
             if (a.isScore()) { // deterministic: a resumed score request is simply scored again
                 scoring.put(id, new Scoring(service.scheduler().submitScore(id, a.promptIds(), a.continuationIds(),
                         a.params().sampling().logprobs()), a, r));
-                return;
+                return true;
             }
             running.put(id, new Running(service.scheduler().submit(id, a.promptIds(), a.params(), p.tokens()), a, r));
+        } catch (PromptValidator.RegistryUnavailable e) { // a resumed request's pinned schema, not cached in this process
+            registry.unavailable(e.getMessage());
+            awaitingRegistry.put(id, r);
+            return false;
         } catch (PromptValidator.Rejected e) { // only if the service's limits changed since it was accepted
             fail(r, e.code(), e.getMessage());
         }
+        return true;
+    }
+
+    /** Starts the requests that wait for the registry, in order, until it still cannot answer. */
+    private void retryAwaitingRegistry(long now) {
+        if (awaitingRegistry.isEmpty() || !registry.due(now)) return;
+        for (var it = awaitingRegistry.values().iterator(); it.hasNext(); ) {
+            ProgressLog.Request r = it.next();
+            it.remove();
+            if (!start(r)) return;
+        }
+        registry.available();
     }
 
     /** Forwards everything the engine produced for this task's requests since the last punctuation. */
     private void deliver(long now) {
+        retryAwaitingRegistry(now);
         Tokenizer tokenizer = service.model().tokenizer();
         for (var it = scoring.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
@@ -209,5 +232,6 @@ final class GenerationProcessor implements Processor<String, PromptRequest, Stri
         running.clear();
         scoring.values().forEach(r -> r.handle().cancel());
         scoring.clear();
+        awaitingRegistry.clear();
     }
 }

@@ -28,10 +28,13 @@ public final class GenstreamApp implements AutoCloseable {
     private final CountDownLatch stopped;
     private final Duration shutdownTimeout;
     private final boolean leaveGroup;
+    private final BrokerWatch brokerWatch;
     private boolean closed;
 
-    private GenstreamApp(KafkaStreams streams, ModelService service, DeadLetterCounts deadLetters, CountDownLatch stopped, GenstreamConfig c) {
+    private GenstreamApp(KafkaStreams streams, ModelService service, DeadLetterCounts deadLetters, CountDownLatch stopped, GenstreamConfig c,
+                         BrokerWatch brokerWatch) {
         this.streams = streams;
+        this.brokerWatch = brokerWatch;
         this.service = service;
         this.deadLetters = deadLetters;
         this.stopped = stopped;
@@ -53,16 +56,21 @@ public final class GenstreamApp implements AutoCloseable {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             CountDownLatch stopped = new CountDownLatch(1);
+            TaskMoves moves = new TaskMoves();
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) stopped.countDown();
                 if (now == KafkaStreams.State.REBALANCING && before == KafkaStreams.State.RUNNING) {
-                    LOG.info("rebalancing: partitions are moving between instances; their requests pause and resume from the last commit");
+                    LOG.info("rebalancing: partitions are moving between instances (one joined, left or lost the broker); their requests "
+                            + "pause and resume from the last commit. Nothing to do unless it keeps repeating: then look for instances "
+                            + "that restart or cannot reach Kafka");
                 } else if (now == KafkaStreams.State.RUNNING && before == KafkaStreams.State.REBALANCING) {
                     LOG.info("running: the rebalance is over; moved requests resume from their last committed token");
+                    moves.log(streams);
                 }
             });
             streams.start();
-            return new GenstreamApp(streams, service, deadLetters, stopped, c);
+            BrokerWatch watch = BrokerWatch.start(c, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            return new GenstreamApp(streams, service, deadLetters, stopped, c, watch);
         } catch (RuntimeException e) {
             service.close();
             throw e;
@@ -148,6 +156,7 @@ public final class GenstreamApp implements AutoCloseable {
         long t0 = System.nanoTime();
         Duration forStreams = shutdownTimeout.minus(Duration.ofSeconds(2));
         if (forStreams.isNegative()) forStreams = shutdownTimeout.dividedBy(2);
+        brokerWatch.close();
         boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(forStreams).leaveGroup(leaveGroup));
         service.close();
         if (!clean) {

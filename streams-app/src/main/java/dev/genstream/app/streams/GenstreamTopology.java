@@ -59,6 +59,7 @@ public final class GenstreamTopology {
                 service.contextSize(), service.maxTokensLimit(), subjects);
         Serde<String> outKeys = outputKeys(c);
         Function<byte[], PromptRequest> decode = bytes -> requestSerde.deserializer().deserialize(prompts, bytes);
+        RegistryStatus registry = RegistryStatus.of(c);
 
         StreamsBuilder b = new StreamsBuilder();
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ValidateProcessor.AWAITING_STORE),
@@ -73,7 +74,7 @@ public final class GenstreamTopology {
                 Serdes.String(), TurnQueue.serde()));
 
         KStream<String, SpecificRecord> validated = b.stream(prompts, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("prompts"))
-                .process(() -> new ValidateProcessor(decode, avro::classify, validator, c.getLong(GenstreamConfig.REGISTRY_RETRY_MS)), Named.as("validate"),
+                .process(() -> new ValidateProcessor(decode, avro::classify, validator, registry), Named.as("validate"),
                         ValidateProcessor.AWAITING_STORE);
         Map<String, KStream<String, SpecificRecord>> v = validated.split(Named.as("validated-"))
                 .branch((k, r) -> r instanceof DeadLetter, Branched.as("bad"))
@@ -89,12 +90,12 @@ public final class GenstreamTopology {
                 .selectKey((k, r) -> r.getConversationId(), Named.as("by-conversation"))
                 .repartition(Repartitioned.with(Serdes.String(), requestSerde).withName("conversation-requests"))
                 .process(() -> new ConversationProcessor(service, validator,
-                                Duration.ofMillis(c.getLong(GenstreamConfig.PUNCTUATE_MS)), c.getLong(GenstreamConfig.CONVERSATION_TTL_MS)),
+                                Duration.ofMillis(c.getLong(GenstreamConfig.PUNCTUATE_MS)), c.getLong(GenstreamConfig.CONVERSATION_TTL_MS), registry),
                         Named.as("converse"), ConversationProcessor.HISTORY_STORE, ConversationProcessor.QUEUE_STORE);
         KStream<String, SpecificRecord> generated = good.get("mode-single")
                 .repartition(Repartitioned.with(Serdes.String(), requestSerde).withName("requests"))
                 .process(() -> new GenerationProcessor(service, validator,
-                                Duration.ofMillis(c.getLong(GenstreamConfig.PUNCTUATE_MS)), c.getLong(GenstreamConfig.DEDUP_RETENTION_MS)),
+                                Duration.ofMillis(c.getLong(GenstreamConfig.PUNCTUATE_MS)), c.getLong(GenstreamConfig.DEDUP_RETENTION_MS), registry),
                         Named.as("generate"), GenerationProcessor.PROGRESS_STORE, GenerationProcessor.DONE_STORE);
         Map<String, KStream<String, SpecificRecord>> out = generated.merge(conversations, Named.as("replies")).split(Named.as("out-"))
                 .branch((k, r) -> r instanceof TokenEvent, Branched.as("tokens"))

@@ -50,7 +50,7 @@ public final class PromptValidator {
     }
 
     /** Why a request cannot be served. */
-    public static final class Rejected extends Exception {
+    public static class Rejected extends Exception {
         private final ErrorCode code;
 
         public Rejected(ErrorCode code, String reason) {
@@ -60,6 +60,16 @@ public final class PromptValidator {
 
         public ErrorCode code() {
             return code;
+        }
+    }
+
+    /**
+     * Not (yet) a verdict: the schema registry could not answer now, so the request is neither accepted nor bad.
+     * The service keeps it and validates it again later; only callers that cannot wait treat it as a rejection.
+     */
+    public static final class RegistryUnavailable extends Rejected {
+        public RegistryUnavailable(String reason) {
+            super(ErrorCode.UNKNOWN_SCHEMA, reason);
         }
     }
 
@@ -98,6 +108,10 @@ public final class PromptValidator {
         return contextSize;
     }
 
+    /**
+     * The request as the engine takes it, or {@link Rejected} with the dead-letter code; {@link RegistryUnavailable}
+     * (a Rejected) when an avro_subject cannot be resolved now because the registry does not answer.
+     */
     public Accepted validate(PromptRequest r) throws Rejected {
         checkRules(r);
         if (r.getModel() != null && !r.getModel().equals(alias)) {
@@ -164,6 +178,8 @@ public final class PromptValidator {
             return subjects.resolve(ref);
         } catch (IllegalArgumentException e) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
+        } catch (AvroSubjects.Unavailable e) {
+            throw new RegistryUnavailable(e.getMessage());
         } catch (RuntimeException e) {
             throw new Rejected(ErrorCode.UNKNOWN_SCHEMA, "avro_subject '" + ref + "' could not be resolved: " + e.getMessage());
         }

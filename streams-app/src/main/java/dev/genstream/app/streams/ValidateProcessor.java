@@ -25,8 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Decodes and validates raw prompt records. A servable request goes on keyed by its request_id (so duplicates
  * meet in one task), carrying its origin in headers; anything else becomes a dead letter. Never throws on bad input.
  * A registry that cannot serve a record's schema now (down, or a server error) is not bad input: the record is
- * parked in a changelogged store and retried every {@code retryMs} until the registry answers, while records whose
- * schema is cached keep flowing. Only a definitive answer (no such schema id) dead-letters.
+ * parked in a changelogged store and retried (see {@link RegistryStatus}) until the registry answers, while records whose
+ * schema is cached keep flowing. The same holds for a request's avro_subject. Only a definitive answer (no such
+ * schema id, subject or version) dead-letters.
  */
 final class ValidateProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
     static final String AWAITING_STORE = "genstream-awaiting-schema";
@@ -35,24 +36,25 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Speci
     private final Function<byte[], PromptRequest> decode;
     private final Function<Throwable, Optional<ErrorCode>> classify;
     private final PromptValidator validator;
-    private final long retryMs;
+    private final RegistryStatus registry;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Bytes, byte[]> awaiting;
 
     /** @param classify a decoding failure's dead-letter code, or empty when the registry failed (retry the record) */
     ValidateProcessor(Function<byte[], PromptRequest> decode, Function<Throwable, Optional<ErrorCode>> classify, PromptValidator validator,
-                      long retryMs) {
+                      RegistryStatus registry) {
         this.decode = decode;
         this.classify = classify;
         this.validator = validator;
-        this.retryMs = retryMs;
+        this.registry = registry;
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.awaiting = context.getStateStore(AWAITING_STORE);
-        context.schedule(Duration.ofMillis(retryMs), PunctuationType.WALL_CLOCK_TIME, now -> retryAwaiting());
+        // checks often; the registry status says when a retry is due (it backs off while the registry stays down)
+        context.schedule(Duration.ofMillis(Math.min(registry.retryMs(), 500)), PunctuationType.WALL_CLOCK_TIME, this::retryAwaiting);
     }
 
     @Override
@@ -61,13 +63,13 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Speci
         Origin origin = new Origin(m.topic(), m.partition(), m.offset(), record.key(), record.value());
         if (!handle(origin, record.timestamp())) {
             awaiting.put(Bytes.wrap(ParkedRecord.key(origin)), ParkedRecord.encode(origin, record.timestamp()));
-            LOG.warning("schema registry unavailable: " + origin.topic() + "/" + origin.partition() + "@" + origin.offset()
-                    + " waits for its schema and is retried every " + retryMs + " ms; other records go on");
+            LOG.fine(() -> origin.topic() + "/" + origin.partition() + "@" + origin.offset() + " waits for the schema registry");
         }
     }
 
     /** Parked records in arrival order, until the registry still cannot serve one. */
-    private void retryAwaiting() {
+    private void retryAwaiting(long now) {
+        if (!registry.due(now)) return;
         List<KeyValue<Bytes, byte[]>> parked = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = awaiting.all()) {
             it.forEachRemaining(parked::add);
@@ -77,7 +79,10 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Speci
             if (!handle(p.origin(), p.timestamp())) return;
             awaiting.delete(kv.key);
         }
-        if (!parked.isEmpty()) LOG.info("schema registry back: " + parked.size() + " parked record(s) processed");
+        if (!parked.isEmpty()) {
+            registry.available();
+            LOG.fine(() -> parked.size() + " record(s) that waited for the schema registry processed");
+        }
     }
 
     /** Decodes, validates and forwards (or dead-letters) one record; false when the registry failed and it must wait. */
@@ -88,7 +93,10 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Speci
             request = decode.apply(origin.value());
         } catch (RuntimeException e) {
             Optional<ErrorCode> code = classify.apply(e);
-            if (code.isEmpty()) return false;
+            if (code.isEmpty()) {
+                registry.unavailable(e.getMessage());
+                return false;
+            }
             context.forward(new Record<>(keyOf(origin), DeadLetters.of(origin, code.get(), e.getMessage(), null), timestamp));
             return true;
         }
@@ -100,6 +108,9 @@ final class ValidateProcessor implements Processor<byte[], byte[], String, Speci
                 // pin the schema the request was accepted with, so a resumed generation uses the very same one
                 if (a.avro() != null) request.setAvroSubject(a.avro().pinned());
             }
+        } catch (PromptValidator.RegistryUnavailable r) {
+            registry.unavailable(r.getMessage());
+            return false;
         } catch (PromptValidator.Rejected r) {
             context.forward(new Record<>(request.getRequestId(), DeadLetters.of(origin, r.code(), r.getMessage(), request.getRequestId()), timestamp));
             return true;

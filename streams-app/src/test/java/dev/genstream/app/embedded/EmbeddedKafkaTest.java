@@ -52,4 +52,23 @@ class EmbeddedKafkaTest {
             }
         }
     }
+
+    /** Clients know only the bootstrap address, so a broker restarted on its data dir with port 0 keeps its port. */
+    @Test
+    void aRestartOnTheSameDataDirKeepsItsPortAndTopics() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("genstream-kafka-restart-");
+        String before;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, false, 0)) {
+            before = kafka.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", before))) {
+                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
+            }
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, true, 0)) {
+            assertThat(kafka.bootstrapServers()).isEqualTo(before);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                assertThat(admin.listTopics().names().get()).contains("kept");
+            }
+        }
+    }
 }

@@ -103,6 +103,12 @@ class ScaleOutTest {
                 // defaults these were 43-76 s and ~45 s. The bounds here catch a regression to those.
                 assertThat(max(stallKill)).as("stall after SIGKILL").isLessThan(40_000);
                 assertThat(max(stallStop)).as("stall after SIGTERM").isLessThan(15_000);
+                // The last instance took over tasks of the stopped ones, and said so (one line per rebalance and per migration).
+                List<String> log2 = Files.readAllLines(logs.resolve("instance-2.log"));
+                List<String> moved = log2.stream().filter(l -> l.contains("tasks migrated: this instance took over [")).toList();
+                moved.forEach(l -> System.out.println("[scale-out] instance-2: " + l));
+                assertThat(moved).as("instance-2's log").anySatisfy(l -> assertThat(l).containsPattern("took over \\[\\d"));
+                assertThat(log2).as("instance-2's log").anySatisfy(l -> assertThat(l).contains("rebalancing: partitions are moving"));
             } finally {
                 reader.close();
                 for (Process p : apps) p.destroyForcibly().waitFor();

@@ -5,6 +5,7 @@ import dev.genstream.app.streams.ModelService;
 import dev.genstream.app.streams.Origin;
 import dev.genstream.app.streams.Progress;
 import dev.genstream.app.streams.PromptValidator;
+import dev.genstream.app.streams.RegistryStatus;
 import dev.genstream.app.streams.Replies;
 import dev.genstream.engine.generate.GenerationHandle;
 import dev.genstream.engine.generate.TokenOutput;
@@ -15,8 +16,10 @@ import dev.genstream.schemas.Timings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -40,7 +43,10 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
     private final PromptValidator validator;
     private final Duration punctuateEvery;
     private final long ttlMs;
+    private final RegistryStatus registry;
     private final Map<String, Running> running = new HashMap<>();
+    /** Conversations whose head turn's avro_subject the registry could not resolve yet; the turn stays queued. */
+    private final Set<String> awaitingRegistry = new LinkedHashSet<>();
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, History> histories;
     private KeyValueStore<String, TurnQueue> queues;
@@ -48,11 +54,12 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
     /** A generating head turn; {@code waitedMs}: how long it queued behind earlier turns in this instance. */
     private record Running(GenerationHandle handle, ContextFit.Fitted fitted, long waitedMs) {}
 
-    public ConversationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long ttlMs) {
+    public ConversationProcessor(ModelService service, PromptValidator validator, Duration punctuateEvery, long ttlMs, RegistryStatus registry) {
         this.service = service;
         this.validator = validator;
         this.punctuateEvery = punctuateEvery;
         this.ttlMs = ttlMs;
+        this.registry = registry;
     }
 
     @Override
@@ -104,6 +111,10 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
                     running.put(conversation, new Running(
                             service.scheduler().submit(r.getRequestId(), a.promptIds(), a.params(), head.tokens()), f, waited));
                     return;
+                } catch (PromptValidator.RegistryUnavailable e) {
+                    registry.unavailable(e.getMessage());
+                    awaitingRegistry.add(conversation);
+                    return;
                 } catch (PromptValidator.Rejected e) {
                     forward(r.getRequestId(), DeadLetters.of(head.origin(), e.code(), e.getMessage(), r.getRequestId()));
                 }
@@ -120,6 +131,7 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
 
     /** Forwards what the engine produced for this task's conversations since the last punctuation. */
     private void deliver(long now) {
+        retryAwaitingRegistry(now);
         List<String> finished = new ArrayList<>();
         for (var e : running.entrySet()) {
             String conversation = e.getKey();
@@ -160,6 +172,17 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
         }
     }
 
+    /** Starts the head turns that wait for the registry, in order, until it still cannot answer. */
+    private void retryAwaitingRegistry(long now) {
+        if (awaitingRegistry.isEmpty() || !registry.due(now)) return;
+        for (String conversation : List.copyOf(awaitingRegistry)) {
+            awaitingRegistry.remove(conversation);
+            advance(conversation, false);
+            if (awaitingRegistry.contains(conversation)) return;
+        }
+        registry.available();
+    }
+
     /** Deletes conversations idle for longer than the TTL (none with turns waiting or generating). */
     private void expire(long now) {
         List<String> idle = new ArrayList<>();
@@ -180,5 +203,6 @@ public final class ConversationProcessor implements Processor<String, PromptRequ
         // Revoked or shutting down: the next owner resumes every head from the queue store.
         running.values().forEach(r -> r.handle().cancel());
         running.clear();
+        awaitingRegistry.clear();
     }
 }
