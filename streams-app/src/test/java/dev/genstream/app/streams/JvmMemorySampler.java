@@ -4,6 +4,8 @@ import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ final class JvmMemorySampler implements AutoCloseable {
     private final long pid;
     private final JMXConnector jmx;
     private final MemoryMXBean memory;
+    private final List<MemoryPoolMXBean> heapPools;
     private final List<Sample> samples = new ArrayList<>();
     private final Thread thread;
     private volatile boolean stop;
@@ -33,13 +36,15 @@ final class JvmMemorySampler implements AutoCloseable {
         this.pid = pid;
         jmx = JMXConnectorFactory.connect(new JMXServiceURL(localAgent(pid)));
         memory = ManagementFactory.newPlatformMXBeanProxy(jmx.getMBeanServerConnection(), ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+        heapPools = ManagementFactory.getPlatformMXBeans(jmx.getMBeanServerConnection(), MemoryPoolMXBean.class).stream()
+                .filter(p -> p.getType() == MemoryType.HEAP).toList();
         long t0 = System.currentTimeMillis();
         thread = Thread.ofPlatform().daemon().name("memory-sampler").start(() -> {
             while (!stop) {
                 try {
                     long p = progress.getAsLong();
                     memory.gc();
-                    Sample s = new Sample(System.currentTimeMillis() - t0, memory.getHeapMemoryUsage().getUsed(), rss(), p);
+                    Sample s = new Sample(System.currentTimeMillis() - t0, heapAfterGc(), rss(), p);
                     synchronized (samples) {
                         samples.add(s);
                     }
@@ -68,6 +73,16 @@ final class JvmMemorySampler implements AutoCloseable {
                 Thread.sleep(500); // the JVM is still starting
             }
         }
+    }
+
+    /**
+     * The pools' usage right after their last collection. Reading the heap's current usage after {@code gc()}
+     * instead would count whatever the service allocated during the round trips (tens of MB on a loaded machine).
+     */
+    private long heapAfterGc() {
+        long used = 0;
+        for (MemoryPoolMXBean p : heapPools) used += p.getCollectionUsage().getUsed();
+        return used;
     }
 
     private long rss() throws IOException {
