@@ -1,6 +1,7 @@
 package dev.genstream.app.http;
 
 import dev.genstream.app.streams.GenstreamApp;
+import dev.genstream.engine.generate.PrefixCache;
 import dev.genstream.engine.generate.Scheduler;
 import dev.genstream.engine.generate.SchedulerStats;
 import dev.genstream.schemas.ErrorCode;
@@ -29,6 +30,19 @@ final class ServiceMeters implements AutoCloseable {
                 .description("Last forward pass's sequences over the batch limit").register(registry);
         Gauge.builder("genstream.kv.bytes", s, x -> x.stats().kvBytes()).baseUnit("bytes")
                 .description("KV cache held by live sequences").register(registry);
+        if (s.prefixCacheStats() != null) {
+            // Registered only when the model runs with a prefix cache (off for sliding-window models or a 0 budget).
+            FunctionCounter.builder("genstream.prefix.cache.hits", s, x -> x.prefixCacheStats().hits())
+                    .description("Requests that restored a cached prefix instead of prefilling it").register(registry);
+            FunctionCounter.builder("genstream.prefix.cache.misses", s, x -> misses(x.prefixCacheStats()))
+                    .description("Requests that found no cached prefix").register(registry);
+            FunctionCounter.builder("genstream.prefix.cache.reused.tokens", s, x -> x.prefixCacheStats().reusedTokens())
+                    .description("Prompt tokens restored from the prefix cache rather than prefilled").register(registry);
+            FunctionCounter.builder("genstream.prefix.cache.evictions", s, x -> x.prefixCacheStats().evictions())
+                    .description("Entries dropped to stay within the byte budget").register(registry);
+            Gauge.builder("genstream.prefix.cache.bytes", s, x -> x.prefixCacheStats().bytes()).baseUnit("bytes")
+                    .description("Keys, values and token ids the prefix cache holds").register(registry);
+        }
         for (ErrorCode code : ErrorCode.values()) {
             FunctionCounter.builder("genstream.dead.letters", app.deadLetters(), d -> d.count(code)).tag("code", code.name())
                     .description("Dead letters forwarded, by error code").register(registry);
@@ -54,6 +68,10 @@ final class ServiceMeters implements AutoCloseable {
                 .tag("fingerprint", app.service().fingerprint().substring(0, 12)).register(registry);
         streamsMetrics = new KafkaStreamsMetrics(app.streams());
         streamsMetrics.bindTo(registry);
+    }
+
+    private static long misses(PrefixCache.Stats st) {
+        return st.lookups() - st.hits();
     }
 
     @Override

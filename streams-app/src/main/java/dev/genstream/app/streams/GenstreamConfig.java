@@ -66,6 +66,8 @@ public final class GenstreamConfig {
     public static final String SHUTDOWN_LEAVE_GROUP = "genstream.shutdown.leave.group";
     public static final String STATIC_MEMBERSHIP = "genstream.static.membership";
     public static final String OUTPUT_KEY_FORMAT = "genstream.output.key.format";
+    /** Off-heap bytes all RocksDB stores of the process share (block cache with memtables charged to it). */
+    public static final String ROCKSDB_MEMORY_BYTES = "genstream.rocksdb.memory.bytes";
 
     private static final Set<String> KNOWN = known();
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -93,6 +95,7 @@ public final class GenstreamConfig {
             Map.entry(SHUTDOWN_LEAVE_GROUP, "true"),
             Map.entry(STATIC_MEMBERSHIP, "true"),
             Map.entry(OUTPUT_KEY_FORMAT, "string"),
+            Map.entry(ROCKSDB_MEMORY_BYTES, Long.toString(64L << 20)),
             // Kafka Streams: exactly-once, and timeouts sized to the gap between commits, not to a generation
             // (generation never blocks the stream thread; progress commits every commit.interval.ms). Failover:
             // a dead member is noticed after the session timeout, and a transaction it left open blocks
@@ -234,6 +237,9 @@ public final class GenstreamConfig {
     public Properties streamsProperties() {
         Properties p = new Properties();
         p.putAll(kafka());
+        // One bounded off-heap budget for all stores, unless the user brings a config setter of their own.
+        p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+        p.put(ROCKSDB_MEMORY_BYTES, get(ROCKSDB_MEMORY_BYTES));
         return p;
     }
 

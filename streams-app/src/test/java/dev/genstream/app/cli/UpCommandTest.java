@@ -2,6 +2,8 @@ package dev.genstream.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,6 +73,7 @@ class UpCommandTest {
                     .contains("genstream_time_to_first_token_seconds_bucket{le=")
                     .contains("kafka_stream_thread_commit_total{").contains("kafka_stream_alive_stream_threads{"); // the Kafka Streams binder
             assertThat(get(base + "/health/live")).startsWith("200 UP RUNNING");
+            prefixCacheMeters(base);
 
             // SIGTERM: a clean stop that keeps the data and removes the address file.
             long t0 = System.nanoTime();
@@ -97,6 +100,36 @@ class UpCommandTest {
             up.destroy();
             if (!up.waitFor(60, TimeUnit.SECONDS)) up.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * A server-side conversation's second turn starts with the first turn and its reply, which the prefix cache
+     * holds: a hit. The reused-token counter equals the completions' {@code usage.cached_tokens} summed.
+     */
+    private void prefixCacheMeters(String base) throws Exception {
+        Path conversation = Files.writeString(dir.resolve("conversation.jsonl"), """
+                {"request_id": "t1", "conversation_id": "conv", "history_mode": "server", "messages": [{"role": "user", "content": "Who led Israel?"}], "params": {"max_tokens": 12, "temperature": 0}}
+                {"request_id": "t2", "conversation_id": "conv", "history_mode": "server", "messages": [{"role": "user", "content": "And after him?"}], "params": {"max_tokens": 12, "temperature": 0}}
+                """);
+        CliContractTest.Run produced = CliContractTest.run("produce", "--file", conversation.toString());
+        assertThat(produced.exit()).as(produced.err()).isZero();
+        CliContractTest.Run js = CliContractTest.run("tail", "--from-beginning", "--json", "--no-tokens", "--count", "5", "--max-seconds", "180");
+        assertThat(js.exit()).as(js.err()).isZero();
+        long cached = 0, t2Cached = -1;
+        for (String l : js.out().lines().toList()) {
+            JsonNode r = new ObjectMapper().readTree(l);
+            if (!r.get("type").asText().equals("completion")) continue;
+            int n = r.get("usage").get("cached_tokens").asInt();
+            cached += n;
+            if (r.get("request_id").asText().equals("t2")) t2Cached = n;
+        }
+        assertThat(t2Cached).as("turn 2's cached tokens (tail: %s)", js.out()).isPositive();
+        String metrics = get(base + "/metrics");
+        assertThat(value(metrics, "genstream_prefix_cache_hits_total")).isGreaterThanOrEqualTo(1);
+        assertThat(value(metrics, "genstream_prefix_cache_misses_total")).isGreaterThanOrEqualTo(1); // the first lookup of all
+        assertThat(value(metrics, "genstream_prefix_cache_reused_tokens_total")).isEqualTo(cached);
+        assertThat(value(metrics, "genstream_prefix_cache_bytes")).isPositive();
+        assertThat(metrics).contains("genstream_prefix_cache_evictions_total ");
     }
 
     private static String tailUntil(List<String> wanted) {

@@ -11,7 +11,6 @@ import dev.genstream.schemas.ChatMessage;
 import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.HistoryMode;
 import dev.genstream.schemas.PromptRequest;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,12 +45,7 @@ class ConversationCrashTest extends KafkaTestBase {
                 GenstreamConfig.BATCH_SIZE, "4",
                 "main.consumer.group.instance.id", "conversation-crash-instance",
                 "consumer.session.timeout.ms", "10000"));
-        Path configFile = Files.createTempFile("genstream-conversation", ".properties");
-        Properties p = new Properties();
-        p.putAll(c.asMap());
-        try (Writer w = Files.newBufferedWriter(configFile)) {
-            p.store(w, "conversation crash test");
-        }
+        Path configFile = ServiceJvm.writeConfig(c);
         Map<String, List<PromptRequest>> turns = new HashMap<>();
         List<PromptRequest> all = new ArrayList<>();
         for (int k = 0; k < TURNS.length; k++) {
@@ -71,7 +64,7 @@ class ConversationCrashTest extends KafkaTestBase {
         Expected expected = expected(turns);
 
         Path log = Files.createTempFile("genstream-conversation-app", ".log");
-        Process app = CrashResumeTest.launch(configFile, log);
+        Process app = ServiceJvm.launch(configFile, log);
         env.send(c, all, ConversationStores::key);
         try {
             // Kill once some turns are answered and another is generating (its tokens committed, no completion yet).
@@ -81,7 +74,7 @@ class ConversationCrashTest extends KafkaTestBase {
             app.destroyForcibly().waitFor();
             System.out.println("[conversation-crash] killed with " + before.completions().size() + " turns answered and "
                     + before.tokens().size() + " token events committed; generating: " + generating(before));
-            app = CrashResumeTest.launch(configFile, log);
+            app = ServiceJvm.launch(configFile, log);
 
             KafkaTestEnv.Outputs out = env.collect(c, o -> o.completions().size() >= all.size(), Duration.ofSeconds(300));
             assertThat(out.deadLetters()).as("dead letters (app log: %s)", log).isEmpty();

@@ -4,36 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genstream.app.embedded.EmbeddedKafka;
 import dev.genstream.app.registry.EmbeddedSchemaRegistry;
-import dev.genstream.app.registry.GenstreamSerdes;
 import dev.genstream.engine.generate.Generator;
-import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.PromptRequest;
-import dev.genstream.schemas.TokenEvent;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,14 +44,14 @@ class ScaleOutTest {
                 requests.add(KafkaTestEnv.request("s-" + i, KafkaTestBase.PROMPTS[i % KafkaTestBase.PROMPTS.length],
                         150 + 5 * (i % 10), greedy ? 0f : 0.9f, greedy ? null : 900L + i));
             }
-            Map<String, Generator.Result> expected = CrashResumeTest.uninterrupted(requests);
+            Map<String, Generator.Result> expected = ServiceJvm.uninterrupted(requests);
             String group = c.get("application.id");
             String repartition = group + "-requests-repartition";
 
             Path logs = Files.createTempDirectory("genstream-scale");
             List<Process> apps = new ArrayList<>();
-            for (int i = 0; i < 3; i++) apps.add(CrashResumeTest.launch(configFile(c, "instance-" + i, logs), logs.resolve("instance-" + i + ".log")));
-            Reader reader = new Reader(c);
+            for (int i = 0; i < 3; i++) apps.add(ServiceJvm.launch(configFile(c, "instance-" + i, logs), logs.resolve("instance-" + i + ".log")));
+            CommittedReader reader = new CommittedReader(c);
             try (Admin admin = Admin.create(c.kafka())) {
                 Map<String, Set<Integer>> spread = awaitMembers(admin, group, repartition, 3);
                 System.out.println("[scale-out] partitions of " + repartition + " by instance: " + spread);
@@ -91,14 +78,7 @@ class ScaleOutTest {
                 System.out.printf("[scale-out] after SIGTERM of instance-1 (partitions %s): %d open requests moved, stall max %d ms, median %d ms%n",
                         stoppedParts, stallStop.size(), max(stallStop), median(stallStop));
 
-                for (PromptRequest r : requests) {
-                    String id = r.getRequestId();
-                    assertThat(reader.completions.get(id)).as(id + " completions").hasSize(1);
-                    List<TokenEvent> ts = reader.tokensOf(id);
-                    assertThat(ts.stream().map(TokenEvent::getIndex).toList()).as(id + " indices")
-                            .containsExactlyElementsOf(IntStream.range(0, ts.size()).boxed().toList());
-                    assertThat(reader.completions.get(id).get(0).getText()).as(id + " text").isEqualTo(expected.get(id).text());
-                }
+                ServiceJvm.assertExactlyOnce(requests, id -> reader.completions.getOrDefault(id, List.of()), reader::tokensOf, expected);
                 // Issue 18's targets are 15 s after a SIGKILL and 5 s after a graceful stop; before the failover
                 // defaults these were 43-76 s and ~45 s. The bounds here catch a regression to those.
                 assertThat(max(stallKill)).as("stall after SIGKILL").isLessThan(40_000);
@@ -117,7 +97,7 @@ class ScaleOutTest {
     }
 
     /** Requests whose repartition partition is in {@code parts} and that had not completed yet. */
-    private static Set<String> movedAndOpen(Reader reader, List<PromptRequest> requests, Set<Integer> parts, int partitions) {
+    private static Set<String> movedAndOpen(CommittedReader reader, List<PromptRequest> requests, Set<Integer> parts, int partitions) {
         Set<String> out = new TreeSet<>();
         for (PromptRequest r : requests) {
             int p = Utils.toPositive(Utils.murmur2(r.getRequestId().getBytes(StandardCharsets.UTF_8))) % partitions;
@@ -127,14 +107,8 @@ class ScaleOutTest {
     }
 
     private static Path configFile(GenstreamConfig c, String instance, Path dir) throws IOException {
-        Properties p = new Properties();
-        p.putAll(c.with("group.instance.id", instance).with("client.id", instance)
-                .with("state.dir", dir.resolve(instance + "-state").toString()).asMap());
-        Path f = dir.resolve(instance + ".properties");
-        try (Writer w = Files.newBufferedWriter(f)) {
-            p.store(w, instance);
-        }
-        return f;
+        return ServiceJvm.writeConfig(c.with("group.instance.id", instance).with("client.id", instance)
+                .with("state.dir", dir.resolve(instance + "-state").toString()), dir.resolve(instance + ".properties"));
     }
 
     /** Waits until the group has {@code n} members with assignments; their repartition-topic partitions by instance id. */
@@ -170,90 +144,5 @@ class ScaleOutTest {
     private static long median(Map<String, Long> m) {
         List<Long> v = m.values().stream().sorted().toList();
         return v.isEmpty() ? 0 : v.get(v.size() / 2);
-    }
-
-    /** A read_committed reader on its own thread, remembering when each token event arrived. */
-    static final class Reader implements AutoCloseable {
-        final Map<String, List<TokenEvent>> tokensById = new ConcurrentHashMap<>();
-        final List<Long> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
-        final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
-        final Map<String, List<Completion>> completions = new ConcurrentHashMap<>();
-        private final Thread thread;
-        private volatile boolean stop;
-
-        Reader(GenstreamConfig c) {
-            Map<String, Object> props = new HashMap<>(c.kafka());
-            props.put("group.id", "scale-reader-" + UUID.randomUUID());
-            props.put("isolation.level", "read_committed");
-            props.put("auto.offset.reset", "earliest");
-            var tokenDe = GenstreamSerdes.forClass(TokenEvent.class, c.kafka(), false).deserializer();
-            var completionDe = GenstreamSerdes.forClass(Completion.class, c.kafka(), false).deserializer();
-            String tokenTopic = c.get(GenstreamConfig.TOPIC_TOKENS);
-            thread = Thread.ofPlatform().name("scale-reader").start(() -> {
-                try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-                    consumer.subscribe(List.of(tokenTopic, c.get(GenstreamConfig.TOPIC_COMPLETIONS)));
-                    while (!stop) {
-                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                            long now = System.currentTimeMillis();
-                            if (r.topic().equals(tokenTopic)) {
-                                TokenEvent t = tokenDe.deserialize(r.topic(), r.value());
-                                tokensById.computeIfAbsent(t.getRequestId(), k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(t);
-                                arrivals.computeIfAbsent(t.getRequestId(), k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(now);
-                                tokens.add(now);
-                            } else {
-                                Completion cp = completionDe.deserialize(r.topic(), r.value());
-                                completions.computeIfAbsent(cp.getRequestId(), k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(cp);
-                            }
-                        }
-                    }
-                }
-            });
-        }
-
-        List<TokenEvent> tokensOf(String id) {
-            return List.copyOf(tokensById.getOrDefault(id, List.of()));
-        }
-
-        void until(java.util.function.Predicate<Reader> done, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!done.test(this)) {
-                if (System.nanoTime() > deadline) throw new AssertionError("timed out: " + tokens.size() + " tokens, " + completions.size() + " completions");
-                Thread.sleep(20);
-            }
-        }
-
-        void settle(Duration d) throws InterruptedException {
-            Thread.sleep(d.toMillis());
-        }
-
-        /** For each request, milliseconds from {@code at} to its first token event arriving after it. */
-        Map<String, Long> stalls(long at, Set<String> ids, Duration timeout) throws InterruptedException {
-            Map<String, Long> out = new TreeMap<>();
-            long deadline = System.currentTimeMillis() + timeout.toMillis();
-            while (out.size() < ids.size() && System.currentTimeMillis() < deadline) {
-                for (String id : ids) {
-                    if (out.containsKey(id)) continue;
-                    List<Long> a = arrivals.getOrDefault(id, List.of());
-                    synchronized (a) {
-                        for (long t : a) {
-                            if (t > at) {
-                                out.put(id, t - at);
-                                break;
-                            }
-                        }
-                    }
-                    if (!out.containsKey(id) && completions.containsKey(id)) out.put(id, 0L); // finished before the event showed
-                }
-                Thread.sleep(20);
-            }
-            assertThat(out.keySet()).as("moved requests that resumed").isEqualTo(ids);
-            return out;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop = true;
-            thread.join(10_000);
-        }
     }
 }

@@ -9,7 +9,6 @@ import dev.genstream.engine.testing.BundledModel;
 import dev.genstream.schemas.Completion;
 import dev.genstream.schemas.GenerationParams;
 import dev.genstream.schemas.PromptRequest;
-import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -56,12 +54,7 @@ class StructuredCrashResumeTest extends KafkaTestBase {
         try (SchemaRegistryClient registry = SchemaRegistryClient.fromConfig(c.kafka())) {
             id = registry.register("story-" + tag, schema);
         }
-        Path configFile = Files.createTempFile("genstream-scrash", ".properties");
-        Properties p = new Properties();
-        p.putAll(c.asMap());
-        try (Writer w = Files.newBufferedWriter(configFile)) {
-            p.store(w, "structured crash test");
-        }
+        Path configFile = ServiceJvm.writeConfig(c);
         List<PromptRequest> requests = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             requests.add(PromptRequest.newBuilder().setRequestId("s-" + i).setPrompt(PROMPTS[i]).setCreatedAt(Instant.now())
@@ -79,7 +72,7 @@ class StructuredCrashResumeTest extends KafkaTestBase {
         }
 
         Path log = Files.createTempFile("genstream-scrash-app", ".log");
-        Process app = CrashResumeTest.launch(configFile, log);
+        Process app = ServiceJvm.launch(configFile, log);
         env.send(c, requests);
         int seen = 0;
         for (int kill = 1; kill <= 2; kill++) {
@@ -90,7 +83,7 @@ class StructuredCrashResumeTest extends KafkaTestBase {
             assertThat(now.completions().size()).as("still in flight at kill %d", kill).isLessThan(requests.size());
             assertThat(seen).as("progress before kill %d (app log: %s)", kill, log).isGreaterThan(before);
             app.destroyForcibly().waitFor();
-            app = CrashResumeTest.launch(configFile, log);
+            app = ServiceJvm.launch(configFile, log);
         }
         try {
             KafkaTestEnv.Outputs out = env.collect(c, o -> o.completions().size() >= requests.size(), Duration.ofSeconds(300));
