@@ -60,7 +60,7 @@ class BrokerRestartTest {
                 rounds.add(batch);
             }
             List<PromptRequest> requests = rounds.stream().flatMap(List::stream).toList();
-            Map<String, Generator.Result> expected = CrashResumeTest.uninterrupted(requests);
+            Map<String, Generator.Result> expected = ServiceJvm.uninterrupted(requests);
             Path configFile = dir.resolve("app.properties");
             Properties p = new Properties();
             p.putAll(c.asMap());
@@ -68,8 +68,8 @@ class BrokerRestartTest {
                 p.store(w, "broker restart test");
             }
             Path log = dir.resolve("app.log");
-            Process app = CrashResumeTest.launch(configFile, log);
-            ScaleOutTest.Reader reader = new ScaleOutTest.Reader(c);
+            Process app = ServiceJvm.launch(configFile, log);
+            CommittedReader reader = new CommittedReader(c);
             List<String> report = new ArrayList<>();
             try {
                 for (int round = 0; round < 2; round++) {
@@ -131,7 +131,7 @@ class BrokerRestartTest {
      * When the reader first saw a token event it had not seen before, arriving after {@code at}. Its group offsets
      * may rewind after a broker crash, so records seen again do not count.
      */
-    private static long firstNewAfter(ScaleOutTest.Reader reader, long at, Duration timeout, Path log) throws Exception {
+    private static long firstNewAfter(CommittedReader reader, long at, Duration timeout, Path log) throws Exception {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (System.currentTimeMillis() < deadline) {
             long first = Long.MAX_VALUE;
@@ -164,7 +164,7 @@ class BrokerRestartTest {
     }
 
     /** Distinct token events the reader has seen (request id and index). */
-    private static int distinct(ScaleOutTest.Reader reader) {
+    private static int distinct(CommittedReader reader) {
         int n = 0;
         for (String id : reader.tokensById.keySet()) n += (int) reader.tokensOf(id).stream().mapToInt(TokenEvent::getIndex).distinct().count();
         return n;
