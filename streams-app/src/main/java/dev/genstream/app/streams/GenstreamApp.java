@@ -68,8 +68,13 @@ public final class GenstreamApp implements AutoCloseable {
                     moves.log(streams);
                 }
             });
-            streams.start();
             BrokerWatch watch = BrokerWatch.start(c, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            try {
+                streams.start();
+            } catch (RuntimeException e) {
+                watch.close();
+                throw e;
+            }
             return new GenstreamApp(streams, service, deadLetters, stopped, c, watch);
         } catch (RuntimeException e) {
             service.close();
