@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * One head's attention over a KV cache: scores q·k for many positions at once, and the weighted sum of values.
+ * One head's attention scores over a KV cache: q·k for many positions at once.
  *
  * <p>Keys are stored in tiles of {@link #TILE} consecutive slots, each tile dimension-major: element i of slot s
  * is at {@code t * kvDim + i * w + (s - t)}, where t is the tile's first slot and w its width (TILE, or fewer in
@@ -63,7 +63,9 @@ public final class Attention {
     private static void scores(float[] q, int qOff, float[] keys, short[] keys16, int slots, int kvDim, int kvOff,
             int hd, int first, int n, float scale, float[] out, int outOff) {
         int end = first + n;
-        float[] lanes = null, widened = keys16 == null ? null : scratch(hd * TILE);
+        // this thread's scratch: a widened f16 tile, then one vector of scores for a tile's partly wanted half
+        float[] buf = scratch(hd * TILE + LANES);
+        int lanes = hd * TILE;
         for (int t = first - first % TILE; t < end; t += TILE) {
             int w = Math.min(TILE, slots - t);
             int base = t * kvDim + kvOff * w;
@@ -76,8 +78,8 @@ public final class Attention {
             float[] k = keys;
             if (keys16 != null) {
                 // The head's part of a tile is contiguous; widening it first keeps the dot loop free of calls.
-                widen(keys16, base, widened, 0, hd * TILE);
-                k = widened;
+                widen(keys16, base, buf, 0, hd * TILE);
+                k = buf;
                 base = 0;
             }
             for (int h = 0; h < TILE; h += LANES) {
@@ -86,9 +88,8 @@ public final class Attention {
                 if (lo >= first && lo + LANES <= end) {
                     tileDot(q, qOff, k, base + h, hd, scale, out, outOff + lo - first);
                 } else {
-                    if (lanes == null) lanes = new float[LANES];
-                    tileDot(q, qOff, k, base + h, hd, scale, lanes, 0);
-                    for (int m = Math.max(0, first - lo); m < LANES && lo + m < end; m++) out[outOff + lo + m - first] = lanes[m];
+                    tileDot(q, qOff, k, base + h, hd, scale, buf, lanes);
+                    for (int m = Math.max(0, first - lo); m < LANES && lo + m < end; m++) out[outOff + lo + m - first] = buf[lanes + m];
                 }
             }
         }
@@ -142,7 +143,7 @@ public final class Attention {
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[64 * TILE]);
 
-    /** This thread's scratch of at least n floats (widened f16 keys or values). */
+    /** This thread's scratch of at least n floats. */
     private static float[] scratch(int n) {
         float[] a = SCRATCH.get();
         if (a.length < n) SCRATCH.set(a = new float[n]);
