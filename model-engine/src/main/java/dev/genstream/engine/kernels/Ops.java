@@ -32,9 +32,8 @@ public final class Ops {
         for (int end = n - Vec.LANES; i <= end; i += Vec.LANES) {
             acc = FloatVector.fromArray(Vec.F, a, aOff + i).fma(FloatVector.fromArray(Vec.F, b, bOff + i), acc);
         }
-        float[] lanes = new float[Vec.LANES];
-        acc.intoArray(lanes, 0);
-        float sum = Vec.sum(lanes, 0);
+        // Vec.sum's tree on the lanes themselves: an array here is allocated on every call (it escapes intoArray)
+        float sum = ((acc.lane(0) + acc.lane(1)) + (acc.lane(2) + acc.lane(3))) + ((acc.lane(4) + acc.lane(5)) + (acc.lane(6) + acc.lane(7)));
         for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
         return sum;
     }
@@ -49,9 +48,8 @@ public final class Ops {
         for (int end = n - Vec.LANES; i <= end; i += Vec.LANES) {
             acc = FloatVector.fromArray(Vec.F, a, aOff + i).fma(Vec.f16x8(b, bOff + i), acc);
         }
-        float[] lanes = new float[Vec.LANES];
-        acc.intoArray(lanes, 0);
-        float sum = Vec.sum(lanes, 0);
+        // Vec.sum's tree on the lanes themselves: an array here is allocated on every call (it escapes intoArray)
+        float sum = ((acc.lane(0) + acc.lane(1)) + (acc.lane(2) + acc.lane(3))) + ((acc.lane(4) + acc.lane(5)) + (acc.lane(6) + acc.lane(7)));
         for (; i < n; i++) sum += a[aOff + i] * Float.float16ToFloat(b[bOff + i]);
         return sum;
     }
