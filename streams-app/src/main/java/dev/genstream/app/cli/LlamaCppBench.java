@@ -43,7 +43,7 @@ final class LlamaCppBench {
         requireExecutable(bench, "--vs-llama-bench " + path + ": no executable " + BENCH + (Files.isDirectory(path) ? " in that directory" : ""));
         Path batched = bench.toAbsolutePath().resolveSibling(BATCHED);
         requireExecutable(batched, "--vs-llama-bench " + path + ": no executable " + BATCHED + " beside " + bench.getFileName());
-        return new LlamaCppBench(bench, batched, settings);
+        return new LlamaCppBench(bench.toAbsolutePath(), batched, settings); // absolute: a bare name would be looked up on PATH
     }
 
     private static void requireExecutable(Path p, String message) {
