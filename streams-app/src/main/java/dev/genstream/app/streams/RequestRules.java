@@ -29,6 +29,7 @@ public final class RequestRules {
     public static List<Violation> check(PromptRequest r, int maxTokensLimit) {
         List<Violation> v = new ArrayList<>();
         if (r.getRequestId() == null || r.getRequestId().isBlank()) v.add(new Violation(ErrorCode.INVALID_PARAMS, "request_id", "is empty"));
+        else if (r.getRequestId().indexOf('\u0000') >= 0) v.add(invalid("request_id", "contains a NUL character (U+0000)")); // ProgressLog's key separator
         boolean hasPrompt = r.getPrompt() != null, hasMessages = r.getMessages() != null;
         boolean serverHistory = r.getHistoryMode() == HistoryMode.server;
         if ((serverHistory || r.getEndConversation()) && (r.getConversationId() == null || r.getConversationId().isBlank())) {

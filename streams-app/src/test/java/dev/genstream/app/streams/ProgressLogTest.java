@@ -82,14 +82,12 @@ class ProgressLogTest {
         assertThat(store.map.keySet()).containsExactly("a", "a\u00000");
     }
 
-    /** Ids may hold the separator: a run's key is split at its last one. */
+    /** A run's key is its request's id, NUL, an index: no request id may hold a NUL, so no run key is an id. */
     @Test
-    void anIdWithTheSeparatorInItStillRestores() {
-        String id = "x\u00007";
-        log.add(id, progress(id)).append(new int[] {3});
-        log.add("x", progress("x")).append(new int[] {4});
-        List<ProgressLog.Request> rs = new ProgressLog(store).restore();
-        assertThat(rs).hasSize(2);
-        for (ProgressLog.Request r : rs) assertThat(r.tokens()).containsExactly(r.id().equals("x") ? 4 : 3);
+    void requestIdsWithTheSeparatorAreRefused() {
+        PromptRequest r = progress("x\u00007").request();
+        assertThat(RequestRules.check(r, 2048)).extracting(RequestRules.Violation::toString)
+                .containsExactly("request_id contains a NUL character (U+0000)");
+        assertThat(RequestRules.check(progress("x7").request(), 2048)).isEmpty();
     }
 }
