@@ -58,21 +58,7 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
      * in L2) and each weight load then serves four vectors, whose quantized activations stay in L1.
      */
     @Override
-    void prepare(Q8Activations a, int n) {
-        if (paired(n)) a.swapHalves(n);
-    }
-
-    /** Whether a batch of n vectors runs {@link PairedGemm}: 512-bit vectors, and a tile shared by two or more. */
-    private static boolean paired(int n) {
-        return Vec.WIDE && n >= 2;
-    }
-
-    @Override
     void tile(int r0, int r1, Q8Activations a, int n, float[] out) {
-        if (paired(n)) {
-            pairedTile(r0, r1, a, n, out);
-            return;
-        }
         int s = 0;
         if (n >= 4) {
             Tile t = TILE.get().fit(TILE_ROWS * cols, TILE_ROWS * blocks);
@@ -83,37 +69,6 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
         }
         for (; s < n; s++) {
             for (int r = r0; r < r1; r++) out[s * rows + r] = dot(r, a, s);
-        }
-    }
-
-    /** The tile's rows packed in pairs for {@link PairedGemm}, then every vector, four at a time; an odd last row alone. */
-    private void pairedTile(int r0, int r1, Q8Activations a, int n, float[] out) {
-        int pairs = (r1 - r0) / 2, pw = PairedGemm.PAIR_BLOCK * blocks, ps = PairedGemm.PAIR_SCALES * blocks;
-        Tile t = TILE.get().fit(pairs * pw, pairs * ps);
-        for (int p = 0; p < pairs; p++) pack(r0 + 2 * p, t.w, p * pw, t.scales, p * ps);
-        int s = 0;
-        for (; s + 3 < n; s += 4) {
-            for (int p = 0; p < pairs; p++) PairedGemm.dot4(t.w, p * pw, t.scales, p * ps, narrow, a, s, out, r0 + 2 * p, rows, t.lanes);
-        }
-        for (; s < n; s++) {
-            for (int p = 0; p < pairs; p++) PairedGemm.dot1(t.w, p * pw, t.scales, p * ps, narrow, a, s, out, r0 + 2 * p, rows, t.lanes);
-        }
-        if ((r1 - r0) % 2 != 0) {
-            for (s = 0; s < n; s++) out[s * rows + r1 - 1] = dot(r1 - 1, a, s);
-        }
-    }
-
-    /** Rows r and r+1 in {@link PairedGemm}'s layout. */
-    private void pack(int r, short[] w, int wOff, float[] scales, int scOff) {
-        long off = rowOffset(r), off2 = rowOffset(r + 1);
-        for (int b = 0; b < blocks; b++, off += blockBytes, off2 += blockBytes) {
-            int o = wOff + PairedGemm.PAIR_BLOCK * b, so = scOff + PairedGemm.PAIR_SCALES * b;
-            weights(off, 0).intoArray(w, o);
-            weights(off2, 1).intoArray(w, o + 16);
-            weights(off, 1).intoArray(w, o + 32);
-            weights(off2, 0).intoArray(w, o + 48);
-            FloatVector.broadcast(Vec.F, scale(off)).intoArray(scales, so);
-            FloatVector.broadcast(Vec.F, scale(off2)).intoArray(scales, so + 8);
         }
     }
 
@@ -132,8 +87,6 @@ abstract sealed class BlockQ8Matrix extends Q8DotMatrix permits Q8_0Matrix, Q4_0
     private static final class Tile {
         short[] w = new short[0];
         float[] scales = new float[0];
-        /** {@link PairedGemm}'s accumulators on their way to the fixed-order sums. */
-        final float[] lanes = new float[64];
 
         Tile fit(int weights, int blocks) {
             if (w.length < weights) w = new short[weights];

@@ -76,6 +76,8 @@ final class Int8Gemm {
     /**
      * Four activation vectors s..s+3 times one row widened to shorts (w from wOff, block scales ws from wsOff):
      * out[outOff + k * outStride] for k = 0..3, each in {@link #block}'s order, so equal to that row's single dot.
+     * Written out in one method: calls left to C2 here were not inlined, and every vector they took was boxed.
+     * 256 bits at either width: on this Zen 4 host a 512-bit version (two rows per vector) measured no faster.
      */
     static void dot4(short[] w, int wOff, float[] ws, int wsOff, boolean narrow, Q8Activations a, int s, float[] out, int outOff, int outStride) {
         short[] q = a.q;
@@ -84,24 +86,29 @@ final class Int8Gemm {
         int q0 = s * cols, q1 = q0 + cols, q2 = q1 + cols, q3 = q2 + cols;
         int d0 = s * blocks, d1 = d0 + blocks, d2 = d1 + blocks, d3 = d2 + blocks;
         FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        if (Vec.WIDE) {
-            for (int b = 0; b < blocks; b++) {
-                int o = 32 * b;
-                ShortVector wb = ShortVector.fromArray(Vec.S512, w, wOff + o);
-                float dw = ws[wsOff + b];
-                acc0 = block512(wb, q, q0 + o, narrow, dw * d[d0 + b], acc0);
-                acc1 = block512(wb, q, q1 + o, narrow, dw * d[d1 + b], acc1);
-                acc2 = block512(wb, q, q2 + o, narrow, dw * d[d2 + b], acc2);
-                acc3 = block512(wb, q, q3 + o, narrow, dw * d[d3 + b], acc3);
-            }
-        } else for (int b = 0; b < blocks; b++) {
+        for (int b = 0; b < blocks; b++) {
             int o = 32 * b;
             ShortVector w0 = ShortVector.fromArray(S, w, wOff + o), w1 = ShortVector.fromArray(S, w, wOff + o + 16);
             float dw = ws[wsOff + b];
-            acc0 = block(w0, w1, q, q0 + o, narrow, dw * d[d0 + b], acc0);
-            acc1 = block(w0, w1, q, q1 + o, narrow, dw * d[d1 + b], acc1);
-            acc2 = block(w0, w1, q, q2 + o, narrow, dw * d[d2 + b], acc2);
-            acc3 = block(w0, w1, q, q3 + o, narrow, dw * d[d3 + b], acc3);
+            IntVector p0 = w0.mul(ShortVector.fromArray(S, q, q0 + o)).add(w1.mul(ShortVector.fromArray(S, q, q0 + o + 16))).reinterpretAsInts();
+            IntVector p1 = w0.mul(ShortVector.fromArray(S, q, q1 + o)).add(w1.mul(ShortVector.fromArray(S, q, q1 + o + 16))).reinterpretAsInts();
+            IntVector p2 = w0.mul(ShortVector.fromArray(S, q, q2 + o)).add(w1.mul(ShortVector.fromArray(S, q, q2 + o + 16))).reinterpretAsInts();
+            IntVector p3 = w0.mul(ShortVector.fromArray(S, q, q3 + o)).add(w1.mul(ShortVector.fromArray(S, q, q3 + o + 16))).reinterpretAsInts();
+            if (narrow) {
+                p0 = p0.add(p0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                p1 = p1.add(p1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                p2 = p2.add(p2.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+                p3 = p3.add(p3.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            } else {
+                p0 = p0.lanewise(VectorOperators.ASHR, 16).add(p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+                p1 = p1.lanewise(VectorOperators.ASHR, 16).add(p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+                p2 = p2.lanewise(VectorOperators.ASHR, 16).add(p2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+                p3 = p3.lanewise(VectorOperators.ASHR, 16).add(p3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+            }
+            acc0 = ((FloatVector) p0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, dw * d[d0 + b]), acc0);
+            acc1 = ((FloatVector) p1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, dw * d[d1 + b]), acc1);
+            acc2 = ((FloatVector) p2.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, dw * d[d2 + b]), acc2);
+            acc3 = ((FloatVector) p3.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(Vec.F, dw * d[d3 + b]), acc3);
         }
         float[] lanes = new float[4 * Vec.LANES];
         acc0.intoArray(lanes, 0);

@@ -18,8 +18,6 @@ final class Q8Activations {
     static final int K_BLOCK = 256;
 
     short[] q = new short[0];
-    /** Per 32-block, q's halves swapped (16..31 then 0..15), for {@link PairedGemm}; filled by {@link #swapHalves}. */
-    short[] swapped = new short[0];
     float[] d = new float[0];
     /** Per block, the sum of its quants (K rule only): Q4_K's min term needs Σx, which is d times this. */
     int[] sums = new int[0];
@@ -53,16 +51,6 @@ final class Q8Activations {
             int sum = 0;
             for (int j = BLOCK * b; j < BLOCK * (b + 1); j++) sum += q[j];
             sums[b] = sum;
-        }
-    }
-
-    /** Fills {@link #swapped} for the first n vectors. */
-    void swapHalves(int n) {
-        int len = n * cols;
-        if (swapped.length < len) swapped = new short[q.length];
-        for (int o = 0; o < len; o += BLOCK) {
-            System.arraycopy(q, o + 16, swapped, o, 16);
-            System.arraycopy(q, o, swapped, o + 16, 16);
         }
     }
 

@@ -38,9 +38,6 @@ abstract sealed class Q8DotMatrix extends WeightMatrix permits BlockQ8Matrix, Q4
         return false;
     }
 
-    /** Once per matmul, on the calling thread, after quantizing: whatever {@link #tile} needs of the activations. */
-    void prepare(Q8Activations a, int n) {}
-
     /** row · activation vector s of a. */
     abstract float dot(int row, Q8Activations a, int s);
 
@@ -55,7 +52,6 @@ abstract sealed class Q8DotMatrix extends WeightMatrix permits BlockQ8Matrix, Q4
     public final void matmul(float[] x, int n, float[] out, Parallel parallel) {
         Q8Activations a = ACTIVATIONS.get();
         a.quantize(x, 0, n, cols, kActivations());
-        prepare(a, n);
         int tiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
         parallel.forRange(tiles, (from, to) -> {
             for (int t = from; t < to; t++) tile(t * TILE_ROWS, Math.min(rows, (t + 1) * TILE_ROWS), a, n, out);
