@@ -11,6 +11,7 @@ import dev.genstream.schemas.HistoryMode;
 import dev.genstream.schemas.PromptRequest;
 import dev.genstream.schemas.RequestKind;
 import dev.genstream.schemas.ResponseFormat;
+import dev.genstream.schemas.TokenGrouping;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.time.Instant;
@@ -49,7 +50,7 @@ public final class PromptLines {
     static final List<String> TOP = List.of("request_id", "conversation_id", "prompt", "messages", "model", "params", "metadata", "created_at",
             "response_format", "json_schema", "grammar", "kind", "continuation", "avro_subject", "history_mode", "end_conversation");
     static final List<String> PARAMS = List.of("max_tokens", "temperature", "top_k", "top_p", "min_p", "repetition_penalty",
-            "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs", "emit_tokens");
+            "presence_penalty", "frequency_penalty", "seed", "stop", "logprobs", "emit_tokens", "token_grouping");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int maxTokensLimit;
@@ -150,6 +151,8 @@ public final class PromptLines {
         if (p.has("stop")) g.setStop(f.stop(p.get("stop")));
         if (p.has("logprobs")) g.setLogprobs(f.integer(p, "logprobs"));
         if (p.has("emit_tokens")) g.setEmitTokens(f.bool(p, "emit_tokens"));
+        String grouping = f.string(p, "token_grouping", "params.token_grouping");
+        if (grouping != null) g.setTokenGrouping(f.symbol("params.token_grouping", grouping, TokenGrouping.class, TokenGrouping.token));
         return g.build();
     }
 

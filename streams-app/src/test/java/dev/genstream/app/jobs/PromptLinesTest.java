@@ -39,7 +39,8 @@ class PromptLinesTest {
         PromptRequest r = LINES.parse(1, """
                 {"request_id":"r1","prompt":"In the beginning","model":"kjv","metadata":{"job":"a"},"created_at":"2026-01-02T03:04:05Z",
                  "params":{"max_tokens":12,"temperature":0.5,"top_k":10,"top_p":0.9,"min_p":0.1,"repetition_penalty":1.1,
-                 "presence_penalty":0.2,"frequency_penalty":0.3,"seed":-42,"stop":["\\n"],"logprobs":3,"emit_tokens":false}}""", out);
+                 "presence_penalty":0.2,"frequency_penalty":0.3,"seed":-42,"stop":["\\n"],"logprobs":3,"emit_tokens":false,
+                 "token_grouping":"punctuation"}}""", out);
         assertThat(out).isEmpty();
         assertThat(r.getRequestId()).isEqualTo("r1");
         assertThat(r.getModel()).isEqualTo("kjv");
@@ -50,6 +51,7 @@ class PromptLinesTest {
         assertThat(r.getParams().getSeed()).isEqualTo(-42L);
         assertThat(r.getParams().getStop()).containsExactly("\n");
         assertThat(r.getParams().getEmitTokens()).isFalse();
+        assertThat(r.getParams().getTokenGrouping()).isEqualTo(dev.genstream.schemas.TokenGrouping.punctuation);
         PromptRequest noId = LINES.parse(3, "{\"prompt\":\"x\",\"params\":{\"stop\":\"END\"}}", out);
         assertThat(out).isEmpty();
         assertThat(noId.getRequestId()).isEqualTo("generated-3");
@@ -77,6 +79,8 @@ class PromptLinesTest {
         assertThat(only("{\"prompt\":\"x\",\"params\":{\"max_tokens\":99999999999}}")).contains("params.max_tokens: must be a whole number");
         assertThat(only("{\"prompt\":\"x\",\"params\":{\"seed\":\"7\"}}")).contains("params.seed: must be a whole number (64-bit)");
         assertThat(only("{\"prompt\":\"x\",\"params\":{\"emit_tokens\":\"yes\"}}")).contains("params.emit_tokens: must be true or false");
+        assertThat(only("{\"prompt\":\"x\",\"params\":{\"token_grouping\":\"round\"}}"))
+                .contains("params.token_grouping: must be one of token, punctuation, got 'round'");
         assertThat(only("{\"prompt\":\"x\",\"params\":{\"stop\":[\"a\",3]}}")).contains("params.stop[1]: must be a string, got a number 3");
         assertThat(only("{\"prompt\":42}")).contains("prompt: must be a string, got a number 42");
         assertThat(only("{\"request_id\":7,\"prompt\":\"x\"}")).contains("request_id: must be a string");
