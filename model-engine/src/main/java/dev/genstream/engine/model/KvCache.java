@@ -96,22 +96,28 @@ public final class KvCache {
         // Whole tiles below positions are laid out alike in both (both hold at least positions slots).
         int tiled = positions - positions % Attention.TILE;
         for (int l = 0; l < layers; l++) {
-            if (type == KvType.F32) {
-                System.arraycopy(source.keys[l], 0, keys[l], 0, tiled * kvDim);
-                System.arraycopy(source.values[l], 0, values[l], 0, positions * kvDim);
-            } else {
-                System.arraycopy(source.keys16[l], 0, keys16[l], 0, tiled * kvDim);
-                System.arraycopy(source.values16[l], 0, values16[l], 0, positions * kvDim);
-            }
-            for (int p = tiled; p < positions; p++) {
-                if (type == KvType.F32) copyKey(source.keys[l], source.slots[l], p, keys[l], slots[l], p);
-                else copyKey(source.keys16[l], source.slots[l], p, keys16[l], slots[l], p);
-            }
+            System.arraycopy(source.keyStore(l), 0, keyStore(l), 0, tiled * kvDim);
+            System.arraycopy(source.valueStore(l), 0, valueStore(l), 0, positions * kvDim);
+            for (int p = tiled; p < positions; p++) copyKey(source.keyStore(l), source.slots[l], p, keyStore(l), slots[l], p);
         }
         length = positions;
     }
 
+    /** Layer l's key storage, float[] or short[] by type (for copies that need not know which). */
+    private Object keyStore(int l) {
+        return type == KvType.F32 ? keys[l] : keys16[l];
+    }
+
+    private Object valueStore(int l) {
+        return type == KvType.F32 ? values[l] : values16[l];
+    }
+
     /** Copies the key in slot {@code from} of a storage of srcSlots slots to slot {@code to} of one of dstSlots. */
+    private void copyKey(Object src, int srcSlots, int from, Object dst, int dstSlots, int to) {
+        if (src instanceof float[] f) copyKey(f, srcSlots, from, (float[]) dst, dstSlots, to);
+        else copyKey((short[]) src, srcSlots, from, (short[]) dst, dstSlots, to);
+    }
+
     private void copyKey(float[] src, int srcSlots, int from, float[] dst, int dstSlots, int to) {
         int a = Attention.keyIndex(from, kvDim), as = Attention.keyStride(from, srcSlots);
         int b = Attention.keyIndex(to, kvDim), bs = Attention.keyStride(to, dstSlots);
@@ -228,32 +234,25 @@ public final class KvCache {
     /** Re-slots the positions a layer still holds into storage for {@code n} positions. */
     private void grow(int l, int n) {
         int have = slots[l];
+        boolean f32 = type == KvType.F32;
+        Object oldK = keyStore(l), oldV = valueStore(l);
+        Object k = f32 ? new float[n * kvDim] : new short[n * kvDim], v = f32 ? new float[n * kvDim] : new short[n * kvDim];
         // Unwrapped (every held position p in slot p of both storages): whole tiles and values copy as blocks.
         int linear = length <= have ? length - length % Attention.TILE : 0;
-        if (type == KvType.F32) {
-            float[] k = new float[n * kvDim], v = new float[n * kvDim];
-            if (linear > 0) {
-                System.arraycopy(keys[l], 0, k, 0, linear * kvDim);
-                System.arraycopy(values[l], 0, v, 0, linear * kvDim);
-            }
-            for (int p = Math.max(linear, length - have); have > 0 && p < length; p++) {
-                copyKey(keys[l], have, p % have, k, n, p % n);
-                System.arraycopy(values[l], (p % have) * kvDim, v, (p % n) * kvDim, kvDim);
-            }
-            keys[l] = k;
-            values[l] = v;
+        if (linear > 0) {
+            System.arraycopy(oldK, 0, k, 0, linear * kvDim);
+            System.arraycopy(oldV, 0, v, 0, linear * kvDim);
+        }
+        for (int p = Math.max(linear, length - have); have > 0 && p < length; p++) {
+            copyKey(oldK, have, p % have, k, n, p % n);
+            System.arraycopy(oldV, (p % have) * kvDim, v, (p % n) * kvDim, kvDim);
+        }
+        if (f32) {
+            keys[l] = (float[]) k;
+            values[l] = (float[]) v;
         } else {
-            short[] k = new short[n * kvDim], v = new short[n * kvDim];
-            if (linear > 0) {
-                System.arraycopy(keys16[l], 0, k, 0, linear * kvDim);
-                System.arraycopy(values16[l], 0, v, 0, linear * kvDim);
-            }
-            for (int p = Math.max(linear, length - have); have > 0 && p < length; p++) {
-                copyKey(keys16[l], have, p % have, k, n, p % n);
-                System.arraycopy(values16[l], (p % have) * kvDim, v, (p % n) * kvDim, kvDim);
-            }
-            keys16[l] = k;
-            values16[l] = v;
+            keys16[l] = (short[]) k;
+            values16[l] = (short[]) v;
         }
         slots[l] = n;
     }
