@@ -8,13 +8,11 @@ import dev.genstream.app.registry.SchemaRegistryClient;
 import dev.genstream.app.streams.GenstreamApp;
 import dev.genstream.app.streams.GenstreamConfig;
 import dev.genstream.engine.testing.BundledModel;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,12 +42,7 @@ class BulkExtractionCommandsTest {
             m.put(GenstreamConfig.MODEL_PATH, BundledModel.path().toString());
             m.put(GenstreamConfig.THREADS, "1");
             GenstreamConfig c = GenstreamConfig.of(m, Map.of());
-            Path config = dir.resolve("g.properties");
-            Properties p = new Properties();
-            p.putAll(m);
-            try (Writer w = Files.newBufferedWriter(config)) {
-                p.store(w, null);
-            }
+            Path config = TestStack.write(c, dir.resolve("g.properties"));
             try (SchemaRegistryClient client = SchemaRegistryClient.fromConfig(c.kafka())) {
                 client.register("extract", new Schema.Parser().parse(SCHEMA)); // as: curl -X POST .../subjects/extract/versions
             }

@@ -9,7 +9,6 @@ import dev.genstream.app.streams.GenstreamConfig;
 import dev.genstream.engine.testing.BundledModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,12 +37,7 @@ class KafkaCommandsTest {
             m.put(GenstreamConfig.MODEL_PATH, BundledModel.path().toString());
             m.put(GenstreamConfig.THREADS, "1");
             GenstreamConfig c = GenstreamConfig.of(m, Map.of());
-            Path config = dir.resolve("g.properties");
-            Properties p = new Properties();
-            p.putAll(m);
-            try (Writer w = Files.newBufferedWriter(config)) {
-                p.store(w, null);
-            }
+            Path config = TestStack.write(c, dir.resolve("g.properties"));
             Path jsonl = dir.resolve("prompts.jsonl");
             Files.writeString(jsonl, """
                     {"request_id": "q1", "prompt": "And the LORD said unto Moses,", "params": {"max_tokens": 12, "temperature": 0.7, "seed": 1}}

@@ -42,19 +42,7 @@ class CrashResumeTest extends KafkaTestBase {
         Process app = ServiceJvm.launch(configFile, log);
         env.send(c, requests);
         List<String> kills = new ArrayList<>();
-        int seen = 0;
-        for (int kill = 1; kill <= 3; kill++) {
-            int before = seen;
-            // Let the (new) instance deliver a little, then kill it mid-generation.
-            KafkaTestEnv.Outputs now = env.collect(c, o -> o.tokens().size() >= before + 40 || o.completions().size() == requests.size(),
-                    Duration.ofSeconds(180), Duration.ZERO);
-            seen = now.tokens().size();
-            assertThat(now.completions().size()).as("still in flight at kill %d", kill).isLessThan(requests.size());
-            assertThat(seen).as("progress before kill %d (app log: %s)", kill, log).isGreaterThan(before);
-            app.destroyForcibly().waitFor();
-            kills.add("kill " + kill + ": " + seen + " token events and " + now.completions().size() + " completions committed");
-            app = ServiceJvm.launch(configFile, log);
-        }
+        app = ServiceJvm.killMidGeneration(env, c, configFile, log, app, 3, requests.size(), kills);
         try {
             KafkaTestEnv.Outputs out = env.collect(c, o -> o.completions().size() >= requests.size(), Duration.ofSeconds(300));
             System.out.println("[crash-resume] " + String.join("; ", kills));

@@ -56,6 +56,27 @@ final class ServiceJvm {
     }
 
     /** The same requests through the engine directly, start to finish. */
+    /**
+     * SIGKILLs the service {@code kills} times, each once it has committed 40 more token events while requests are
+     * still unanswered, relaunching it after each; returns the running JVM and one line per kill.
+     */
+    static Process killMidGeneration(KafkaTestEnv env, GenstreamConfig c, Path config, Path log, Process app, int kills,
+                                     int requests, List<String> report) throws Exception {
+        int seen = 0;
+        for (int kill = 1; kill <= kills; kill++) {
+            int before = seen;
+            KafkaTestEnv.Outputs now = env.collect(c, o -> o.tokens().size() >= before + 40 || o.completions().size() == requests,
+                    java.time.Duration.ofSeconds(180), java.time.Duration.ZERO);
+            seen = now.tokens().size();
+            assertThat(now.completions().size()).as("still in flight at kill %d", kill).isLessThan(requests);
+            assertThat(seen).as("progress before kill %d (app log: %s)", kill, log).isGreaterThan(before);
+            app.destroyForcibly().waitFor();
+            report.add("kill " + kill + ": " + seen + " token events and " + now.completions().size() + " completions committed");
+            app = launch(config, log);
+        }
+        return app;
+    }
+
     static Map<String, Generator.Result> uninterrupted(List<PromptRequest> requests) throws Exception {
         Map<String, Generator.Result> out = new HashMap<>();
         try (Model m = Model.load(BundledModel.path(), 2)) {

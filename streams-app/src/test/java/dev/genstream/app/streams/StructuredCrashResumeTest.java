@@ -74,17 +74,7 @@ class StructuredCrashResumeTest extends KafkaTestBase {
         Path log = Files.createTempFile("genstream-scrash-app", ".log");
         Process app = ServiceJvm.launch(configFile, log);
         env.send(c, requests);
-        int seen = 0;
-        for (int kill = 1; kill <= 2; kill++) {
-            int before = seen;
-            KafkaTestEnv.Outputs now = env.collect(c, o -> o.tokens().size() >= before + 40 || o.completions().size() == requests.size(),
-                    Duration.ofSeconds(180), Duration.ZERO);
-            seen = now.tokens().size();
-            assertThat(now.completions().size()).as("still in flight at kill %d", kill).isLessThan(requests.size());
-            assertThat(seen).as("progress before kill %d (app log: %s)", kill, log).isGreaterThan(before);
-            app.destroyForcibly().waitFor();
-            app = ServiceJvm.launch(configFile, log);
-        }
+        app = ServiceJvm.killMidGeneration(env, c, configFile, log, app, 2, requests.size(), new ArrayList<>());
         try {
             KafkaTestEnv.Outputs out = env.collect(c, o -> o.completions().size() >= requests.size(), Duration.ofSeconds(300));
             assertThat(out.completions()).as("completions (app log: %s)", log).hasSize(requests.size());
